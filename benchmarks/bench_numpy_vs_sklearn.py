@@ -1,0 +1,87 @@
+"""NumpyMLPRegressor vs scikit-learn's MLPRegressor on the Keras tutorial's workload.
+
+2000 x 8 simulated economic data (``make_economic_regression(random_state=42)``),
+80/20 split as the tutorial, StandardScaler, (64, 32) relu, adam,
+learning_rate_init=1e-3, batch_size=32, 50 epochs, alpha=0, no early stopping.
+The two estimators run side by side in one process, alternating, over 5 seeds;
+the script prints the median fit time of each, their ratio, and the mean test MSE.
+
+    python benchmarks/bench_numpy_vs_sklearn.py [--repeats 5] [--float32]
+"""
+
+import argparse
+import statistics
+import time
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import mean_squared_error
+from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPRegressor
+from sklearn.preprocessing import StandardScaler
+
+from skquantnn import NumpyMLPRegressor
+from skquantnn.datasets import make_economic_regression
+
+SETTINGS = dict(
+    hidden_layer_sizes=(64, 32),
+    activation="relu",
+    solver="adam",
+    learning_rate_init=1e-3,
+    batch_size=32,
+    max_iter=50,
+    alpha=0.0,
+    early_stopping=False,
+    n_iter_no_change=10_000,  # always run the 50 epochs
+)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5, help="seeds (default 5)")
+    parser.add_argument("--float32", action="store_true",
+                        help="also time NumpyMLPRegressor on float32 input")
+    args = parser.parse_args()
+
+    X, y = make_economic_regression(random_state=42)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.2, random_state=42)
+    scaler = StandardScaler().fit(X_train)
+    X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
+
+    models = {
+        "sklearn MLPRegressor": lambda s: MLPRegressor(random_state=s, **SETTINGS),
+        "NumpyMLPRegressor": lambda s: NumpyMLPRegressor(random_state=s, **SETTINGS),
+    }
+    inputs = {name: (X_train, X_test) for name in models}
+    if args.float32:
+        models["NumpyMLPRegressor float32"] = models["NumpyMLPRegressor"]
+        inputs["NumpyMLPRegressor float32"] = (X_train.astype(np.float32),
+                                               X_test.astype(np.float32))
+    times = {name: [] for name in models}
+    mses = {name: [] for name in models}
+    for seed in range(args.repeats):
+        for name, make in models.items():
+            Xtr, Xte = inputs[name]
+            model = make(seed)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                started = time.perf_counter()
+                model.fit(Xtr, y_train)
+                times[name].append(time.perf_counter() - started)
+            mses[name].append(mean_squared_error(y_test, model.predict(Xte)))
+
+    reference = statistics.median(times["sklearn MLPRegressor"])
+    ref_mse = statistics.mean(mses["sklearn MLPRegressor"])
+    print(f"{'model':<28}{'median fit s':>14}{'time ratio':>12}"
+          f"{'mean test MSE':>15}{'MSE ratio':>11}")
+    for name in models:
+        median = statistics.median(times[name])
+        mse = statistics.mean(mses[name])
+        print(f"{name:<28}{median:>14.3f}{median / reference:>12.2f}"
+              f"{mse:>15.4f}{mse / ref_mse:>11.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,226 @@
+"""The multilayer perceptron's math: parameter layout, forward and backward pass.
+
+Notation follows the seeds. For layer ``l = 1..L`` with weights ``W_l`` of shape
+(n_in, n_out) and bias ``b_l``::
+
+    Z_l = D_{l-1} @ W_l + b_l          H_l = act(Z_l)        D_l = H_l * M_l
+
+``D_0 = X``; ``M_l`` is the (inverted) dropout mask of a hidden layer, absent
+otherwise (``D_l = H_l``). Backward, from ``dH_L = dloss/dy_pred``::
+
+    dZ_l = dH_l * act'(H_l)
+    dW_l = D_{l-1}.T @ dZ_l            db_l = dZ_l.sum(0)
+    dH_{l-1} = (dZ_l @ W_l.T) * M_{l-1}
+
+All parameters live in one flat vector (coefficients first, then intercepts, the
+order of scikit-learn's ``_pack``); ``coefs`` and ``intercepts`` are views into it,
+so an optimizer updates the whole network with one vectorised call.
+"""
+
+from itertools import pairwise
+
+import numpy as np
+
+from skquantnn._activations import ACTIVATIONS, DERIVATIVES, LOSS_GRADIENTS
+
+
+class FlatLayout:
+    """Where each layer's ``W`` and ``b`` sit in one flat parameter vector.
+
+    Parameters
+    ----------
+    layer_units : list of int
+        ``[n_features, *hidden_layer_sizes, n_outputs]``.
+
+    Attributes
+    ----------
+    n_coefs : int
+        Number of weights (the leading, penalised part of the vector).
+    size : int
+        Total number of parameters.
+    """
+
+    def __init__(self, layer_units):
+        self.layer_units = list(layer_units)
+        shapes = list(pairwise(self.layer_units))
+        self._coef_slices, self._intercept_slices = [], []
+        start = 0
+        for n_in, n_out in shapes:
+            self._coef_slices.append((start, start + n_in * n_out, (n_in, n_out)))
+            start += n_in * n_out
+        self.n_coefs = start
+        for _, n_out in shapes:
+            self._intercept_slices.append((start, start + n_out))
+            start += n_out
+        self.size = start
+
+    def unpack(self, flat):
+        """Views of ``flat`` as ``(coefs, intercepts)`` lists, one entry per layer."""
+        coefs = [flat[a:b].reshape(shape) for a, b, shape in self._coef_slices]
+        intercepts = [flat[a:b] for a, b in self._intercept_slices]
+        return coefs, intercepts
+
+    def pack(self, coefs, intercepts, dtype):
+        """A new flat vector holding copies of ``coefs`` and ``intercepts``."""
+        parts = [np.ravel(c) for c in coefs] + [np.ravel(b) for b in intercepts]
+        return np.concatenate(parts).astype(dtype, copy=False)
+
+
+def glorot_uniform_init(layer_units, activation, random_state, dtype):
+    """scikit-learn's initialisation: ``U(-r, r)``, ``r = sqrt(f / (n_in + n_out))``.
+
+    ``f`` is 2 for the logistic activation and 6 otherwise; intercepts are drawn
+    from the same distribution.
+
+    Returns
+    -------
+    coefs : list of ndarray of shape (n_in, n_out)
+    intercepts : list of ndarray of shape (n_out,)
+    """
+    factor = 2.0 if activation == "logistic" else 6.0
+    coefs, intercepts = [], []
+    for n_in, n_out in pairwise(layer_units):
+        bound = np.sqrt(factor / (n_in + n_out))
+        coefs.append(random_state.uniform(-bound, bound, (n_in, n_out)).astype(dtype))
+        intercepts.append(random_state.uniform(-bound, bound, n_out).astype(dtype))
+    return coefs, intercepts
+
+
+def forward(X, coefs, intercepts, activation, out_activation, masks=None, out=None):
+    """Forward pass, keeping every layer's output for the backward pass.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    coefs, intercepts : lists of ndarray
+        Per-layer ``W_l`` of shape (n_in, n_out) and ``b_l`` of shape (n_out,).
+    activation, out_activation : str
+        Keys of ``ACTIVATIONS`` for the hidden layers and the output layer.
+    masks : list of ndarray of shape (n_samples, n_units) or None
+        Dropout masks of the hidden layers (already scaled by ``1 / keep``).
+    out : tuple of two lists of ndarray, optional
+        Preallocated ``(H, D)`` buffers with at least ``n_samples`` rows, as made by
+        :func:`allocate_buffers`; results are written into their first rows.
+
+    Returns
+    -------
+    H : list of ndarray, length n_layers
+        ``H[0] = X``, ``H[l]`` the output of layer ``l``; ``H[-1]`` is ``y_pred``.
+    D : list of ndarray, length n_layers
+        The inputs each next layer saw: ``H`` after dropout.
+    """
+    n = X.shape[0]
+    n_layers = len(coefs)
+    H = [X]
+    D = H if masks is None else [X]
+    for layer in range(1, n_layers + 1):
+        Z = np.dot(D[-1], coefs[layer - 1],
+                   out=None if out is None else out[0][layer][:n])
+        Z += intercepts[layer - 1]
+        if layer < n_layers:
+            H.append(ACTIVATIONS[activation](Z))
+            if masks is not None:
+                dropped = None if out is None else out[1][layer][:n]
+                D.append(np.multiply(H[-1], masks[layer - 1][:n], out=dropped))
+        else:
+            H.append(ACTIVATIONS[out_activation](Z))
+            if masks is not None:
+                D.append(H[-1])
+    return H, D
+
+
+def backward(dY, H, D, coefs, activation, out_activation, coef_grads,
+             intercept_grads, masks=None, deltas=None, input_gradient=False):
+    """Backward pass: write ``dW_l`` and ``db_l`` into the gradient views.
+
+    Parameters
+    ----------
+    dY : ndarray of shape (n_samples, n_outputs)
+        ``dloss / dy_pred``; overwritten.
+    H, D : lists of ndarray
+        As returned by :func:`forward`.
+    coefs : list of ndarray
+    activation, out_activation : str
+    coef_grads, intercept_grads : lists of ndarray
+        Views into the flat gradient vector, filled in place.
+    masks : list of ndarray or None
+        The dropout masks used in the forward pass.
+    deltas : list of ndarray, optional
+        Preallocated ``dH`` buffers (see :func:`allocate_buffers`).
+    input_gradient : bool
+        Also return ``dloss / dX`` (one more matrix product).
+
+    Returns
+    -------
+    dX : ndarray of shape (n_samples, n_features) or None
+        ``dloss / dX`` when ``input_gradient`` is True.
+    """
+    n = dY.shape[0]
+    dZ = DERIVATIVES[out_activation](H[-1], dY)
+    for layer in range(len(coefs), 1, -1):
+        np.dot(D[layer - 1].T, dZ, out=coef_grads[layer - 1])
+        np.add.reduce(dZ, axis=0, out=intercept_grads[layer - 1])
+        out = None if deltas is None else deltas[layer - 1][:n]
+        dH = np.dot(dZ, coefs[layer - 1].T, out=out)
+        if masks is not None:
+            dH *= masks[layer - 2][:n]
+        dZ = DERIVATIVES[activation](H[layer - 1], dH)
+    np.dot(D[0].T, dZ, out=coef_grads[0])
+    np.add.reduce(dZ, axis=0, out=intercept_grads[0])
+    return dZ @ coefs[0].T if input_gradient else None
+
+
+def allocate_buffers(layer_units, n_rows, dtype):
+    """Preallocated ``(H, D, deltas)`` buffers for batches of up to ``n_rows`` rows.
+
+    Index ``l`` of each list holds an ``(n_rows, layer_units[l])`` array (index 0 is
+    unused: the input is the batch itself).
+    """
+    def make():
+        return [None] + [np.empty((n_rows, u), dtype=dtype) for u in layer_units[1:]]
+
+    return make(), make(), make()
+
+
+def output_gradient(loss, R, sample_weight, sw_sum, delta):
+    """``dloss / dy_pred`` of the weighted mean loss, in place on the residual.
+
+    Parameters
+    ----------
+    loss : str
+        A key of ``LOSS_GRADIENTS``.
+    R : ndarray of shape (n_samples, n_outputs)
+        Residual ``y_pred - y_true``; overwritten with the gradient.
+    sample_weight : ndarray of shape (n_samples,) or None
+    sw_sum : float
+        Sum of the weights (``n_samples`` when unweighted).
+    delta : float
+        Huber threshold.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_outputs)
+    """
+    R = LOSS_GRADIENTS[loss](R, delta)
+    if sample_weight is not None:
+        R *= sample_weight[:, None]
+    R *= 1.0 / (sw_sum * R.shape[1])
+    return R
+
+
+def penalty(flat_coefs, alpha, l1_alpha, sw_sum):
+    """``(alpha/2 * ||W||^2 + l1_alpha * |W|_1) / sw_sum`` over all weights."""
+    value = 0.0
+    if alpha:
+        value += 0.5 * alpha * float(np.dot(flat_coefs, flat_coefs))
+    if l1_alpha:
+        value += l1_alpha * float(np.abs(flat_coefs).sum())
+    return value / sw_sum
+
+
+def add_penalty_gradient(flat_grad_coefs, flat_coefs, alpha, l1_alpha, sw_sum):
+    """Add ``(alpha * W + l1_alpha * sign(W)) / sw_sum`` to the weights' gradient."""
+    if alpha:
+        flat_grad_coefs += (alpha / sw_sum) * flat_coefs
+    if l1_alpha:
+        flat_grad_coefs += (l1_alpha / sw_sum) * np.sign(flat_coefs)

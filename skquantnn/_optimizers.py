@@ -1,0 +1,171 @@
+"""Stochastic optimizers over one flat parameter buffer.
+
+Both optimizers share scikit-learn's interface: ``update_params(params, grads)``
+updates ``params`` in place, ``iteration_ends(time_step)`` runs the learning-rate
+schedule after each epoch and ``trigger_stopping(msg, verbose)`` decides what
+happens when the loss stops improving. Working on one contiguous array instead of a
+list of per-layer arrays turns each update into a handful of vectorised calls, with
+no allocation per step.
+"""
+
+import math
+
+import numpy as np
+
+
+class _Optimizer:
+    """What both optimizers share: the learning rate and the stopping hooks."""
+
+    def __init__(self, params, learning_rate_init):
+        self.learning_rate_init = learning_rate_init
+        self.learning_rate = float(learning_rate_init)
+        self._step = np.empty_like(params)
+
+    def accepts(self, params):
+        """Whether this optimizer's state fits ``params`` (shape and dtype)."""
+        return self._step.shape == params.shape and self._step.dtype == params.dtype
+
+    def iteration_ends(self, time_step):
+        """Update the learning rate after an epoch; nothing by default."""
+
+    def trigger_stopping(self, msg, verbose):
+        """Return True to stop training when the loss stops improving."""
+        if verbose:
+            print(msg + " Stopping.")
+        return True
+
+
+class SGDOptimizer(_Optimizer):
+    """Stochastic gradient descent with (Nesterov) momentum.
+
+    Parameters
+    ----------
+    params : ndarray of shape (n_params,)
+        The flat parameter buffer; used for the shape and dtype of the state.
+    learning_rate_init : float
+        Initial step size.
+    lr_schedule : {"constant", "invscaling", "adaptive"}
+        ``"invscaling"``: ``learning_rate = learning_rate_init / (t + 1) ** power_t``
+        after each epoch, ``t`` the number of samples seen. ``"adaptive"``: divide
+        by 5 each time the loss stops improving, stop below 1e-6.
+    momentum : float
+        Momentum ``mu`` in ``v = mu * v - lr * g``.
+    nesterov : bool
+        Nesterov's update ``p += mu * v - lr * g`` instead of ``p += v``.
+    power_t : float
+        Exponent of the ``"invscaling"`` schedule.
+
+    Attributes
+    ----------
+    learning_rate : float
+        The current step size.
+    velocities : ndarray of shape (n_params,)
+    """
+
+    def __init__(
+        self,
+        params,
+        learning_rate_init=0.1,
+        lr_schedule="constant",
+        momentum=0.9,
+        nesterov=True,
+        power_t=0.5,
+    ):
+        super().__init__(params, learning_rate_init)
+        self.lr_schedule = lr_schedule
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.power_t = power_t
+        self.velocities = np.zeros_like(params)
+
+    def update_params(self, params, grads):
+        """Take one step: ``v = mu v - lr g``; ``p += v`` (or ``mu v - lr g``)."""
+        v, step = self.velocities, self._step
+        np.multiply(grads, self.learning_rate, out=step)
+        v *= self.momentum
+        v -= step
+        if self.nesterov:
+            params -= step
+            np.multiply(v, self.momentum, out=step)
+            params += step
+        else:
+            params += v
+
+    def iteration_ends(self, time_step):
+        """Update the learning rate after an epoch (``"invscaling"`` only)."""
+        if self.lr_schedule == "invscaling":
+            self.learning_rate = (
+                self.learning_rate_init / (time_step + 1) ** self.power_t)
+
+    def trigger_stopping(self, msg, verbose):
+        """Return True to stop; the ``"adaptive"`` schedule first shrinks the rate."""
+        if self.lr_schedule != "adaptive":
+            return super().trigger_stopping(msg, verbose)
+        if self.learning_rate <= 1e-6:
+            if verbose:
+                print(msg + " Learning rate too small. Stopping.")
+            return True
+        self.learning_rate /= 5.0
+        if verbose:
+            print(msg + f" Setting learning rate to {self.learning_rate:f}")
+        return False
+
+
+class AdamOptimizer(_Optimizer):
+    """Adam (Kingma & Ba, 2014) with bias correction folded into the step size.
+
+    Parameters
+    ----------
+    params : ndarray of shape (n_params,)
+        The flat parameter buffer; used for the shape and dtype of the state.
+    learning_rate_init : float
+        Step size ``lr``.
+    beta_1, beta_2 : float
+        Decay rates of the first and second moment estimates.
+    epsilon : float
+        Added to ``sqrt(v)`` for numerical stability.
+
+    Attributes
+    ----------
+    learning_rate : float
+        The bias-corrected step size of the last update.
+    t : int
+        Number of updates taken.
+    ms, vs : ndarray of shape (n_params,)
+        First and second moment estimates.
+    """
+
+    def __init__(
+        self, params, learning_rate_init=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8
+    ):
+        super().__init__(params, learning_rate_init)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.t = 0
+        self.ms = np.zeros_like(params)
+        self.vs = np.zeros_like(params)
+
+    def update_params(self, params, grads):
+        """One step: ``m = b1 m + (1 - b1) g``, ``v = b2 v + (1 - b2) g**2``,
+        ``p -= lr_t m / (sqrt(v) + eps)``, ``lr_t = lr sqrt(1 - b2**t) / (1 - b1**t)``.
+        """
+        self.t += 1
+        m, v, step = self.ms, self.vs, self._step
+        m *= self.beta_1
+        np.multiply(grads, 1 - self.beta_1, out=step)
+        m += step
+        v *= self.beta_2
+        np.multiply(grads, grads, out=step)
+        step *= 1 - self.beta_2
+        v += step
+        self.learning_rate = (
+            self.learning_rate_init
+            * math.sqrt(1 - self.beta_2**self.t)
+            / (1 - self.beta_1**self.t)
+        )
+        np.sqrt(v, out=step)
+        step += self.epsilon
+        np.divide(m, step, out=step)
+        step *= self.learning_rate
+        params -= step
