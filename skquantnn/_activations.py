@@ -39,7 +39,7 @@ def tanh(Z):
 
 def relu(Z):
     """Rectified linear unit, ``A = max(Z, 0)``, in place."""
-    return np.maximum(Z, 0, out=Z)
+    return np.maximum(Z, 0.0, out=Z)
 
 
 def leaky_relu(Z):
@@ -67,7 +67,7 @@ def tanh_derivative(A, dA):
 
 def relu_derivative(A, dA):
     """``dZ = dA * (A > 0)``, in place on ``dA``."""
-    dA *= A > 0
+    dA *= A > 0.0
     return dA
 
 

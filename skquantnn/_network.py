@@ -156,30 +156,33 @@ def backward(dY, H, D, coefs, activation, out_activation, coef_grads,
         ``dloss / dX`` when ``input_gradient`` is True.
     """
     n = dY.shape[0]
+    # db = dZ.sum(0), as a product with a ones vector: faster on small batches
+    ones = np.ones(n, dtype=dY.dtype) if deltas is None else deltas[0][:n]
     dZ = DERIVATIVES[out_activation](H[-1], dY)
     for layer in range(len(coefs), 1, -1):
         np.dot(D[layer - 1].T, dZ, out=coef_grads[layer - 1])
-        np.add.reduce(dZ, axis=0, out=intercept_grads[layer - 1])
+        np.dot(ones, dZ, out=intercept_grads[layer - 1])
         out = None if deltas is None else deltas[layer - 1][:n]
         dH = np.dot(dZ, coefs[layer - 1].T, out=out)
         if masks is not None:
             dH *= masks[layer - 2][:n]
         dZ = DERIVATIVES[activation](H[layer - 1], dH)
     np.dot(D[0].T, dZ, out=coef_grads[0])
-    np.add.reduce(dZ, axis=0, out=intercept_grads[0])
+    np.dot(ones, dZ, out=intercept_grads[0])
     return dZ @ coefs[0].T if input_gradient else None
 
 
 def allocate_buffers(layer_units, n_rows, dtype):
     """Preallocated ``(H, D, deltas)`` buffers for batches of up to ``n_rows`` rows.
 
-    Index ``l`` of each list holds an ``(n_rows, layer_units[l])`` array (index 0 is
-    unused: the input is the batch itself).
+    Index ``l`` of each list holds an ``(n_rows, layer_units[l])`` array. Index 0
+    of ``H`` and ``D`` is unused (the input is the batch itself); ``deltas[0]`` is
+    a vector of ones, used to sum over rows.
     """
-    def make():
-        return [None] + [np.empty((n_rows, u), dtype=dtype) for u in layer_units[1:]]
+    def make(first):
+        return [first] + [np.empty((n_rows, u), dtype=dtype) for u in layer_units[1:]]
 
-    return make(), make(), make()
+    return make(None), make(None), make(np.ones(n_rows, dtype=dtype))
 
 
 def output_gradient(loss, R, sample_weight, sw_sum, delta):

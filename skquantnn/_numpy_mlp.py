@@ -26,7 +26,7 @@ from skquantnn._activations import (
 from skquantnn._network import FlatLayout, forward, glorot_uniform_init
 from skquantnn._optimizers import AdamOptimizer, SGDOptimizer
 from skquantnn._training import History, Network, run_epochs, run_lbfgs
-from skquantnn._validation import check_positive_weight_sum, chronological_split
+from skquantnn._validation import chronological_split
 
 _ACTIVATION_NAMES = set(ACTIVATIONS) | set(ACTIVATION_ALIASES)
 #: Rows per block in ``predict``, so memory stays bounded on very long inputs.
@@ -104,7 +104,8 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
     verbose : bool, default=False
         Print one line per epoch: loss, validation loss and R^2, elapsed time.
     warm_start : bool, default=False
-        Start ``fit`` from the current ``coefs_`` and ``intercepts_``.
+        Start ``fit`` from the current ``coefs_`` and ``intercepts_``: those of
+        the previous fit, or weights you assigned to an unfitted estimator.
     momentum : float in [0, 1], default=0.9
         Momentum of ``"sgd"``.
     nesterovs_momentum : bool, default=True
@@ -352,11 +353,14 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
         dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
         y_pred = np.empty((X.shape[0], self.n_outputs_), dtype=dtype)
-        for start in range(0, X.shape[0], PREDICT_BLOCK_ROWS):
-            block = slice(start, start + PREDICT_BLOCK_ROWS)
-            H, _ = forward(X[block], self.coefs_, self.intercepts_,
-                           canonical_activation(self.activation), self.out_activation_)
-            y_pred[block] = H[-1]
+        # Overflow is reported below as one clear error, not as NumPy warnings.
+        with np.errstate(over="ignore", invalid="ignore"):
+            for start in range(0, X.shape[0], PREDICT_BLOCK_ROWS):
+                block = slice(start, start + PREDICT_BLOCK_ROWS)
+                H, _ = forward(X[block], self.coefs_, self.intercepts_,
+                               canonical_activation(self.activation),
+                               self.out_activation_)
+                y_pred[block] = H[-1]
         if not np.isfinite(y_pred).all():
             raise ValueError(
                 "The network's predictions are not finite for some rows of X; the "
@@ -391,12 +395,12 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         hidden = self._hidden_units()
         first_pass = not hasattr(self, "coefs_") or not (self.warm_start or incremental)
         X, y = validate_data(self, X, y, multi_output=True, y_numeric=True,
-                             dtype=(np.float64, np.float32), reset=first_pass)
+                             dtype=(np.float64, np.float32),
+                             reset=first_pass or not hasattr(self, "n_features_in_"))
         Y = (y.reshape(-1, 1) if y.ndim == 1 else y).astype(X.dtype, copy=False)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
-            check_positive_weight_sum(sample_weight)
         rng = check_random_state(self.random_state)
         net = self._network([X.shape[1], *hidden, Y.shape[1]])
         if first_pass:
@@ -406,29 +410,10 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
             coefs, intercepts = self._current_weights(net.layout)
         theta = net.layout.pack(coefs, intercepts, X.dtype)
 
-        if self.solver == "lbfgs":
-            theta, history = run_lbfgs(self, theta, net, X, Y, sample_weight)
-            optimizer = None
-        else:
-            optimizer, history = self._stochastic_state(theta, first_pass, incremental)
-            data, validation = (X, Y, sample_weight), None
-            if self.early_stopping:
-                data, validation = self._chronological_split(X, Y, sample_weight)
-                history.best_theta = None if first_pass else theta.copy()
-            batch_size = (min(200, len(data[0])) if self.batch_size == "auto"
-                          else min(self.batch_size, len(data[0])))
-            stopped = run_epochs(self, theta, net, optimizer, history, data,
-                                 validation, rng, batch_size,
-                                 1 if incremental else self.max_iter)
-            if not (stopped or incremental):
-                warnings.warn(
-                    f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
-                    "reached and the optimization hasn't converged yet.",
-                    ConvergenceWarning,
-                    stacklevel=4,  # _fit <- fit <- _fit_context wrapper <- caller
-                )
-            if history.best_theta is not None:
-                theta = history.best_theta
+        with np.errstate(over="ignore", invalid="ignore"):
+            # A diverging loss is reported as one clear error by the loops.
+            theta, optimizer, history = self._train(
+                theta, net, X, Y, sample_weight, rng, first_pass, incremental)
 
         # Commit only now: an exception above leaves the previous fit untouched.
         self.coefs_, self.intercepts_ = net.layout.unpack(theta)
@@ -448,6 +433,34 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         self.t_ = history.t
         return self
 
+    def _train(self, theta, net, X, Y, sample_weight, rng, first_pass, incremental):
+        """Run the solver on copies; return the new parameters, optimizer, history."""
+        if self.solver == "lbfgs":
+            theta, history = run_lbfgs(self, theta, net, X, Y, sample_weight)
+            return theta, None, history
+        # Weights set by hand on an unfitted estimator have no history to continue.
+        continuing = not first_pass and hasattr(self, "t_")
+        optimizer, history = self._stochastic_state(theta, continuing, incremental)
+        data, validation = (X, Y, sample_weight), None
+        if self.early_stopping:
+            data, validation = self._chronological_split(X, Y, sample_weight)
+            history.best_theta = theta.copy() if continuing else None
+        n_train = len(data[0])
+        batch_size = (min(200, n_train) if self.batch_size == "auto"
+                      else min(self.batch_size, n_train))
+        stopped = run_epochs(self, theta, net, optimizer, history, data, validation,
+                             rng, batch_size, 1 if incremental else self.max_iter)
+        if not (stopped or incremental):
+            warnings.warn(
+                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
+                "reached and the optimization hasn't converged yet.",
+                ConvergenceWarning,
+                stacklevel=5,  # _train <- _fit <- fit <- _fit_context <- caller
+            )
+        if history.best_theta is not None:
+            theta = history.best_theta
+        return theta, optimizer, history
+
     def _current_weights(self, layout):
         shapes = list(pairwise(layout.layer_units))
         if [c.shape for c in self.coefs_] != shapes:
@@ -458,9 +471,9 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
             )
         return self.coefs_, self.intercepts_
 
-    def _stochastic_state(self, theta, first_pass, incremental):
+    def _stochastic_state(self, theta, continuing, incremental):
         """The optimizer and history to continue from, as copies."""
-        if first_pass:
+        if not continuing:
             history = History()
             if self.early_stopping:
                 history = History(validation_scores=[], validation_loss_curve=[],
@@ -481,7 +494,7 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
             elif not self.early_stopping and history.best_loss is None:
                 history.best_loss = np.inf
         previous = getattr(self, "_optimizer", None)
-        if incremental and not first_pass and previous is not None \
+        if incremental and continuing and previous is not None \
                 and previous.accepts(theta):
             return copy.deepcopy(previous), history
         if self.solver == "sgd":

@@ -143,29 +143,39 @@ class AdamOptimizer(_Optimizer):
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.t = 0
-        self.ms = np.zeros_like(params)
-        self.vs = np.zeros_like(params)
+        # The moments are kept divided by (1 - beta): m_ = m / (1 - b1) follows
+        # m_ = b1 m_ + g, one multiplication fewer per step for each moment.
+        self._m = np.zeros_like(params)
+        self._v = np.zeros_like(params)
+
+    @property
+    def ms(self):
+        return self._m * (1 - self.beta_1)
+
+    @property
+    def vs(self):
+        return self._v * (1 - self.beta_2)
 
     def update_params(self, params, grads):
         """One step: ``m = b1 m + (1 - b1) g``, ``v = b2 v + (1 - b2) g**2``,
         ``p -= lr_t m / (sqrt(v) + eps)``, ``lr_t = lr sqrt(1 - b2**t) / (1 - b1**t)``.
         """
         self.t += 1
-        m, v, step = self.ms, self.vs, self._step
+        m, v, step = self._m, self._v, self._step
         m *= self.beta_1
-        np.multiply(grads, 1 - self.beta_1, out=step)
-        m += step
+        m += grads
         v *= self.beta_2
         np.multiply(grads, grads, out=step)
-        step *= 1 - self.beta_2
         v += step
         self.learning_rate = (
             self.learning_rate_init
             * math.sqrt(1 - self.beta_2**self.t)
             / (1 - self.beta_1**self.t)
         )
+        # m / (sqrt(v) + eps) with m = (1 - b1) m_ and v = (1 - b2) v_
+        root = math.sqrt(1 - self.beta_2)
         np.sqrt(v, out=step)
-        step += self.epsilon
+        step += self.epsilon / root
         np.divide(m, step, out=step)
-        step *= self.learning_rate
+        step *= self.learning_rate * (1 - self.beta_1) / root
         params -= step

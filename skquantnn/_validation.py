@@ -2,8 +2,6 @@
 
 import math
 
-import numpy as np
-
 
 def chronological_split(n_samples, validation_fraction, validation_gap=0):
     """Split row positions into a training head and a validation tail.
@@ -48,11 +46,3 @@ def chronological_split(n_samples, validation_fraction, validation_gap=0):
         )
     return slice(0, n_train), slice(n_samples - n_val, n_samples)
 
-
-def check_positive_weight_sum(sample_weight):
-    """Raise a ValueError naming ``sample_weight`` if its sum is not positive."""
-    if sample_weight is not None and not np.sum(sample_weight) > 0:
-        raise ValueError(
-            "sample_weight must have a positive sum; got a sum of "
-            f"{np.sum(sample_weight)!r}."
-        )
