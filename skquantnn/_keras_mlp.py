@@ -1,0 +1,476 @@
+"""KerasMLPRegressor: the tutorial's Keras network as a scikit-learn regressor."""
+
+import math
+from collections import defaultdict
+from numbers import Integral, Real
+
+import numpy as np
+from scikeras.wrappers import BaseWrapper
+from sklearn.base import RegressorMixin
+from sklearn.exceptions import NotFittedError
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_array, validate_data
+
+from skquantnn._keras_support import (
+    KERAS_ACTIVATIONS,
+    KERAS_LOSSES,
+    ShuffledBatches,
+    WeightPenalty,
+    dense_block,
+    keras,
+    local_seeds,
+    make_loss,
+)
+from skquantnn._validation import chronological_split
+
+_FLOATS = (np.float64, np.float32)  # anything not float32 becomes float64
+
+
+class KerasMLPRegressor(RegressorMixin, BaseWrapper):
+    """The Keras tutorial's multilayer perceptron as a scikit-learn regressor.
+
+    Dense layers with ``activation`` -> a linear output layer, compiled with Adam
+    and mean squared error and trained for 50 epochs of batch 32: the defaults
+    reproduce the tutorial's network. Built on SciKeras's wrapper machinery
+    (``model__``, ``optimizer__``, ``fit__``, ``callbacks__`` routing, ``history_``,
+    pickling of the Keras model), on any Keras 3 backend.
+
+    Training is reproducible: with an int ``random_state`` two fits give
+    bit-identical models on the CPU, on TensorFlow and on JAX, and no global seed
+    or determinism switch of the process is changed.
+
+    Validation is chronological, as Keras's ``validation_split``: the last
+    ``validation_split`` of the rows, after dropping ``validation_gap`` rows.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(64, 32)
+        Units of each hidden ``Dense`` layer.
+    activation : str, default="relu"
+        Hidden-layer activation: ``"relu"``, ``"tanh"``, ``"sigmoid"``,
+        ``"linear"``, ``"leaky_relu"`` (slope 0.01), or scikit-learn's names
+        ``"logistic"`` and ``"identity"``.
+    output_activation : str, default="linear"
+        Output-layer activation, from the same names. Keep it linear for returns.
+    model : keras.Model, callable or None, default=None
+        Another architecture: a compiled Keras model or a function returning one
+        (it may take ``meta`` and ``compile_kwargs``). None builds the network
+        described here with :meth:`build_model`.
+    optimizer : str or keras optimizer, default="adam"
+        Passed to ``compile``; its other settings route with ``optimizer__``.
+    learning_rate : float, default=1e-3
+        Learning rate of the optimizer.
+    loss : {"mse", "mae", "huber"}, default="mse"
+        ``"squared_error"`` and ``"absolute_error"`` are accepted as aliases.
+    huber_delta : float, default=1.0
+        Threshold of the Huber loss.
+    metrics : tuple of str, default=("mae",)
+        Metrics recorded in ``history_``.
+    epochs : int, default=50
+    batch_size : int, default=32
+    predict_batch_size : int, default=1024
+        Batch size of ``predict`` and of the validation pass.
+    validation_split : float in [0, 1), default=0.0
+        Share of the rows, from the end, held out to report ``val_loss``.
+    validation_gap : int, default=0
+        Rows dropped between the training rows and the validation tail.
+    early_stopping : bool, default=False
+        Stop when ``val_loss`` has not improved by ``tol`` for ``n_iter_no_change``
+        epochs and restore the best weights. Needs ``validation_split > 0``.
+    n_iter_no_change : int, default=10
+        Keras's ``patience``.
+    tol : float, default=1e-4
+        Keras's ``min_delta``.
+    dropout : float in [0, 1), default=0.0
+        Dropout after each hidden layer.
+    alpha : float, default=0.0
+        L2 penalty, as NumpyMLPRegressor's: ``alpha / 2 * ||W||^2`` divided by the
+        batch size is added to each batch's loss.
+    l1_alpha : float, default=0.0
+        L1 penalty: ``l1_alpha * |W|_1`` divided by the batch size.
+    shuffle : bool, default=True
+        Reshuffle the training rows every epoch.
+    warm_start : bool, default=False
+        Keep training the current model on the next ``fit``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, dropout and shuffling.
+    verbose : int, default=0
+        Keras's ``fit`` verbosity.
+    steps_per_execution : int, default=1
+        Batches per compiled call (``compile``'s setting); larger is faster on
+        small networks.
+    jit_compile : bool or "auto", default="auto"
+        ``compile``'s XLA setting.
+    dtype : {"float32", "float64"} or None, default=None
+        Precision of the network's weights and arithmetic. None follows ``X``:
+        float32 input trains in float32, anything else in float64, as
+        NumpyMLPRegressor does. ``"float32"`` is Keras's (and the tutorial's)
+        default and the fastest.
+    callbacks : list of keras.callbacks.Callback or None, default=None
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The trained Keras model.
+    history_ : dict of str to list of float
+        Per-epoch ``loss``, ``val_loss`` and metrics.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names, when ``X`` had string column names.
+    n_outputs_ : int
+        Number of targets.
+
+    See Also
+    --------
+    NumpyMLPRegressor : The same network in NumPy, several times faster on CPU.
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions(set(KERAS_ACTIVATIONS))],
+        "output_activation": [StrOptions(set(KERAS_ACTIVATIONS))],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "loss": [StrOptions(set(KERAS_LOSSES)), keras.losses.Loss, callable],
+        "huber_delta": [Interval(Real, 0, None, closed="neither")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "predict_batch_size": [Interval(Integral, 1, None, closed="left")],
+        "validation_split": [Interval(Real, 0, 1, closed="left")],
+        "validation_gap": [Interval(Integral, 0, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "l1_alpha": [Interval(Real, 0, None, closed="left")],
+        "shuffle": ["boolean"],
+        "warm_start": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "steps_per_execution": [Interval(Integral, 1, None, closed="left")],
+        "jit_compile": ["boolean", StrOptions({"auto"})],
+        "dtype": [None, StrOptions({"float32", "float64"})],
+    }
+    # BaseWrapper reads these; they are not parameters of this estimator.
+    build_fn = None
+    run_eagerly = False
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(64, 32),
+        activation="relu",
+        output_activation="linear",
+        *,
+        model=None,
+        optimizer="adam",
+        learning_rate=1e-3,
+        loss="mse",
+        huber_delta=1.0,
+        metrics=("mae",),
+        epochs=50,
+        batch_size=32,
+        predict_batch_size=1024,
+        validation_split=0.0,
+        validation_gap=0,
+        early_stopping=False,
+        n_iter_no_change=10,
+        tol=1e-4,
+        dropout=0.0,
+        alpha=0.0,
+        l1_alpha=0.0,
+        shuffle=True,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+        steps_per_execution=1,
+        jit_compile="auto",
+        dtype=None,
+        callbacks=None,
+        **kwargs,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.output_activation = output_activation
+        self.model = model
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.loss = loss
+        self.huber_delta = huber_delta
+        self.metrics = metrics
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.predict_batch_size = predict_batch_size
+        self.validation_split = validation_split
+        self.validation_gap = validation_gap
+        self.early_stopping = early_stopping
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.dropout = dropout
+        self.alpha = alpha
+        self.l1_alpha = l1_alpha
+        self.shuffle = shuffle
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+        self.steps_per_execution = steps_per_execution
+        self.jit_compile = jit_compile
+        self.dtype = dtype
+        self.callbacks = callbacks
+        # routed parameters: model__*, optimizer__*, fit__*, callbacks__*, ...
+        vars(self).update(**kwargs)
+        if kwargs:
+            self._user_params = set(kwargs)
+
+    # ------------------------------------------------------------------ model
+    def build_model(self, meta, compile_kwargs):
+        """Build and compile the network; override it for another architecture.
+
+        Parameters
+        ----------
+        meta : dict
+            Fitted metadata, among which ``n_features_in_``, ``n_outputs_`` and
+            ``X_dtype_``.
+        compile_kwargs : dict
+            Arguments for ``keras.Model.compile`` (optimizer, loss, metrics...).
+
+        Returns
+        -------
+        keras.Model
+            A compiled model mapping ``(n_samples, n_features_in_)`` inputs to
+            ``(n_samples, n_outputs_)`` outputs.
+        """
+        regularizer = self._regularizer()
+        dtype = self._dtype()
+        layers = [keras.Input(shape=(meta["n_features_in_"],), dtype=dtype)]
+        for units in _hidden_sizes(self.hidden_layer_sizes):
+            layers += dense_block(units, self.activation, regularizer, dtype)
+            if self.dropout:
+                layers.append(keras.layers.Dropout(self.dropout, dtype=dtype))
+        layers += dense_block(meta["n_outputs_"], self.output_activation, regularizer,
+                              dtype)
+        model = keras.Sequential(layers, name="mlp")
+        model.compile(**compile_kwargs)
+        return model
+
+    def _keras_build_fn(self, meta, compile_kwargs):
+        return self.build_model(meta, compile_kwargs)
+
+    def _check_model_param(self):
+        # BaseWrapper refuses a `model` argument when the class has a builder;
+        # here a given `model` simply takes precedence over build_model.
+        if self.model is None:
+            return self._keras_build_fn
+        if isinstance(self.model, keras.Model):
+            return lambda: self.model
+        if callable(self.model):
+            return self.model
+        raise TypeError(
+            "model must be a keras.Model, a callable returning one, or None; got "
+            f"{type(self.model).__name__}.")
+
+    def _dtype(self):
+        """The network's float dtype: ``dtype``, or the training data's."""
+        return self.dtype or self.X_dtype_.name
+
+    def _regularizer(self):
+        if not (self.alpha or self.l1_alpha):
+            return None
+        return WeightPenalty(l1=self.l1_alpha / self.batch_size,
+                             l2=self.alpha / (2 * self.batch_size))
+
+    def _get_compile_kwargs(self):
+        kwargs = super()._get_compile_kwargs()
+        optimizer = kwargs["optimizer"]
+        if not isinstance(self.optimizer, keras.optimizers.Optimizer) and \
+                "optimizer__learning_rate" not in self.get_params():
+            optimizer.learning_rate = self.learning_rate
+        if isinstance(self.loss, str):
+            kwargs["loss"] = make_loss(self.loss, self.huber_delta, self._dtype())
+        kwargs["metrics"] = None if self.metrics is None else list(self.metrics)
+        kwargs["steps_per_execution"] = self.steps_per_execution
+        kwargs["jit_compile"] = self.jit_compile
+        return kwargs
+
+    # ------------------------------------------------------------- data checks
+    def _initialize(self, X, y=None):
+        # BaseWrapper's version also seeds TensorFlow globally; ours seeds only
+        # Python's and NumPy's generators, and restores them (see local_seeds).
+        self._random_state = None  # keeps BaseWrapper from seeding anything
+        X, y = self._validate_data(X, y, reset=True)
+        self.target_encoder_ = self.target_encoder.fit(y)
+        self.feature_encoder_ = self.feature_encoder.fit(X)
+        with local_seeds(self._seed("build")):
+            self.model_ = self._build_keras_model()
+        self._initialize_callbacks()
+        return X, y
+
+    def _seed(self, purpose):
+        """An int seed per purpose drawn from ``random_state``, or None."""
+        if self.random_state is None:
+            return None
+        rng = check_random_state(self.random_state)
+        if isinstance(self.random_state, np.random.RandomState):
+            rng = np.random.RandomState()  # do not advance the user's generator
+            rng.set_state(self.random_state.get_state())
+        seeds = dict(zip(("build", "fit"), rng.randint(np.iinfo(np.int32).max, size=2),
+                         strict=True))
+        return int(seeds[purpose])
+
+    def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
+        """scikit-learn's checks: dtype, finiteness, feature count and names."""
+        if X is None:  # BaseWrapper.score validates y alone
+            return None, check_array(y, ensure_2d=False, dtype=_FLOATS)
+        if y is None:
+            return validate_data(self, X, reset=reset, dtype=_FLOATS), None
+        X, y = validate_data(self, X, y, reset=reset, multi_output=True,
+                             y_numeric=True, dtype=_FLOATS)
+        n_outputs = 1 if y.ndim == 1 else y.shape[1]
+        if reset:
+            self.X_dtype_ = X.dtype
+            self.y_ndim_ = y.ndim
+            self.n_outputs_ = n_outputs
+        elif n_outputs != self.n_outputs_:
+            raise ValueError(
+                f"y has {n_outputs} output(s), but this {type(self).__name__} was "
+                f"fitted with {self.n_outputs_}.")
+        return X, y
+
+    # ---------------------------------------------------------------- training
+    def fit(self, X, y, sample_weight=None, **kwargs):
+        """Build the network (unless ``warm_start``) and train it on ``X``, ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Features, rows in time order.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative row weights; each batch's loss is their weighted mean.
+        **kwargs
+            Passed to ``keras.Model.fit``.
+
+        Returns
+        -------
+        self : KerasMLPRegressor
+        """
+        self._validate_params()
+        _require_y(self, y)
+        if self.early_stopping and not self.validation_split:
+            raise ValueError(
+                "early_stopping=True needs a validation set: set validation_split "
+                "(for example 0.1) as well.")
+        return super().fit(X, y, sample_weight=sample_weight, **kwargs)
+
+    def partial_fit(self, X, y, sample_weight=None, **kwargs):
+        """Train for one more epoch on ``X``, ``y``, keeping the current model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+        **kwargs
+            Passed to ``keras.Model.fit``.
+
+        Returns
+        -------
+        self : KerasMLPRegressor
+        """
+        self._validate_params()
+        _require_y(self, y)
+        return super().partial_fit(X, y, sample_weight=sample_weight, **kwargs)
+
+    def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs,
+                         initial_epoch, **kwargs):
+        Y = y.reshape(-1, 1) if y.ndim == 1 else y
+        if sample_weight is not None:
+            # Keras averages weighted losses over the batch size; rescaling the
+            # weights to mean 1 makes the loss their weighted mean instead.
+            sample_weight = sample_weight * (len(sample_weight) / sample_weight.sum())
+        train, validation = slice(None), None
+        if self.validation_split:
+            train, val = chronological_split(len(X), self.validation_split,
+                                             self.validation_gap)
+            validation = (X[val], Y[val]) if sample_weight is None else (
+                X[val], Y[val], sample_weight[val])
+        batches = ShuffledBatches(
+            X[train], Y[train], None if sample_weight is None else sample_weight[train],
+            self.batch_size, self.shuffle, self._seed("fit"))
+        callbacks = [*self._fit_callbacks, keras.callbacks.TerminateOnNaN()]
+        if self.early_stopping:
+            callbacks.append(keras.callbacks.EarlyStopping(
+                monitor="val_loss", patience=self.n_iter_no_change,
+                min_delta=self.tol, restore_best_weights=True))
+        fit_args = route_params_fit(self.get_params())
+        fit_args.update(kwargs)
+        with local_seeds(self._seed("fit")):
+            history = self.model_.fit(
+                batches, validation_data=validation,
+                validation_batch_size=self.predict_batch_size,
+                epochs=initial_epoch + epochs, initial_epoch=initial_epoch,
+                verbose=self.verbose, callbacks=callbacks, **fit_args)
+        if not warm_start or not hasattr(self, "history_") or initial_epoch == 0:
+            self.history_ = defaultdict(list)
+        for key, values in history.history.items():
+            self.history_[key] += values
+        losses = history.history.get("loss", [])
+        if losses and not all(math.isfinite(v) for v in losses):
+            raise ValueError(
+                f"The training loss became {losses[-1]} at epoch {len(losses)}: the "
+                "weights diverged. Lower 'learning_rate', scale the inputs (for "
+                "example with StandardScaler in a Pipeline), or add a penalty.")
+
+    # --------------------------------------------------------------- inference
+    def predict(self, X):
+        """Predict with the trained network, in batches of ``predict_batch_size``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            1-D when ``y`` was 1-D at fit time, in the network's dtype.
+        """
+        if not self.initialized_:
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. Call "
+                "'fit' with appropriate arguments before using this estimator.")
+        X, _ = self._validate_data(X, reset=False)
+        y_pred = self.model_.predict(X, batch_size=self.predict_batch_size, verbose=0,
+                                     callbacks=self._predict_callbacks)
+        y_pred = np.asarray(y_pred)
+        return y_pred.ravel() if self.y_ndim_ == 1 else y_pred
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.input_tags.allow_nan = False
+        return tags
+
+
+def route_params_fit(params):
+    """``fit__*`` parameters, minus those the wrapper sets itself."""
+    own = {"batch_size", "epochs", "verbose", "validation_split", "shuffle",
+           "callbacks", "sample_weight", "initial_epoch"}
+    return {key[len("fit__"):]: value for key, value in params.items()
+            if key.startswith("fit__") and key[len("fit__"):] not in own}
+
+
+def _require_y(estimator, y):
+    if y is None:
+        raise ValueError(f"{type(estimator).__name__} requires y to be passed, but "
+                         "the target y is None.")
+
+
+def _hidden_sizes(hidden_layer_sizes):
+    sizes = np.atleast_1d(np.asarray(hidden_layer_sizes, dtype=object))
+    if sizes.ndim != 1 or not all(
+        isinstance(s, Integral) and not isinstance(s, bool) and s > 0 for s in sizes
+    ):
+        raise ValueError(
+            "hidden_layer_sizes must be a positive int or a sequence of positive "
+            f"ints, got {hidden_layer_sizes!r}.")
+    return [int(s) for s in sizes]

@@ -1,0 +1,142 @@
+"""Keras-side helpers of KerasMLPRegressor: seeding, batches, names.
+
+Nothing here touches a backend directly: only Keras 3's public API, Python's
+``random`` and NumPy, so the same code runs on TensorFlow and JAX.
+"""
+
+import os
+import random
+from contextlib import contextmanager
+
+# Hide TensorFlow's C++ start-up log lines unless the user asked for them; this
+# only has an effect if TensorFlow has not been imported yet.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+from scikeras.wrappers import BaseWrapper  # noqa: E402
+
+from skquantnn._activations import LEAKY_RELU_SLOPE  # noqa: E402
+
+def _base_wrapper_sklearn_tags(self):
+    return super(BaseWrapper, self).__sklearn_tags__()
+
+
+# scikeras 0.13 (its last release) predates scikit-learn 1.6's tags API: its base
+# class defines only the legacy `_more_tags`, which scikit-learn no longer reads
+# and whose presence alone fails `check_estimator_tags_renamed` for every
+# subclass. Give the class the modern hook, deferring to BaseEstimator's tags.
+if "__sklearn_tags__" not in vars(BaseWrapper):
+    BaseWrapper.__sklearn_tags__ = _base_wrapper_sklearn_tags
+
+#: Keras's activation names for every name either estimator accepts.
+KERAS_ACTIVATIONS = {
+    "identity": "linear", "linear": "linear",
+    "logistic": "sigmoid", "sigmoid": "sigmoid",
+    "tanh": "tanh", "relu": "relu", "leaky_relu": "leaky_relu",
+}
+
+#: Loss names accepted by KerasMLPRegressor, with NumpyMLPRegressor's as aliases.
+KERAS_LOSSES = {
+    "mse": "mse", "squared_error": "mse",
+    "mae": "mae", "absolute_error": "mae",
+    "huber": "huber",
+}
+
+
+def make_loss(name, huber_delta, dtype):
+    """The Keras loss object for one of ``KERAS_LOSSES``, computed in ``dtype``."""
+    name = KERAS_LOSSES[name]
+    if name == "huber":
+        return keras.losses.Huber(delta=huber_delta, dtype=dtype)
+    if name == "mae":
+        return keras.losses.MeanAbsoluteError(dtype=dtype)
+    return keras.losses.MeanSquaredError(dtype=dtype)
+
+
+def dense_block(units, activation, regularizer, dtype=None):
+    """``Dense(units, activation)`` as a list of layers.
+
+    ``leaky_relu`` gets its own layer so that its slope is NumpyMLPRegressor's
+    (Keras's string ``"leaky_relu"`` uses 0.2) and the model still saves.
+    """
+    keras_name = KERAS_ACTIVATIONS[activation]
+    if keras_name == "leaky_relu":
+        return [keras.layers.Dense(units, kernel_regularizer=regularizer, dtype=dtype),
+                keras.layers.LeakyReLU(negative_slope=LEAKY_RELU_SLOPE, dtype=dtype)]
+    return [keras.layers.Dense(units, activation=keras_name,
+                               kernel_regularizer=regularizer, dtype=dtype)]
+
+
+@keras.saving.register_keras_serializable(package="skquantnn")
+class WeightPenalty(keras.regularizers.L1L2):
+    """L1 + L2 weight penalty, returned in Keras's float type.
+
+    Keras adds the penalties to a loss it always computes in ``floatx``
+    (float32); a float64 network's penalty is cast to match.
+    """
+
+    def __call__(self, x):
+        return keras.ops.cast(super().__call__(x), keras.config.floatx())
+
+
+@contextmanager
+def local_seeds(seed):
+    """Seed Python's and NumPy's global generators, and put them back afterwards.
+
+    Keras draws the default seeds of initializers and dropout layers from Python's
+    ``random``; seeding it for the duration of a build makes any architecture
+    reproducible, and restoring it leaves the rest of the process as it was.
+    ``seed=None`` changes nothing.
+    """
+    if seed is None:
+        yield
+        return
+    python_state, numpy_state = random.getstate(), np.random.get_state()
+    random.seed(seed)
+    np.random.seed(seed)
+    try:
+        yield
+    finally:
+        random.setstate(python_state)
+        np.random.set_state(numpy_state)
+
+
+class ShuffledBatches(keras.utils.PyDataset):
+    """Mini-batches of ``(X, y[, sample_weight])``, reshuffled every epoch.
+
+    Shuffling with our own seeded generator, instead of Keras's (which uses
+    TensorFlow's global seed on one backend and NumPy's on another), gives the
+    same batches on every backend without touching any global state.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples, n_outputs)
+    sample_weight : ndarray of shape (n_samples,) or None
+    batch_size : int
+    shuffle : bool
+    seed : int or None
+    """
+
+    def __init__(self, X, y, sample_weight, batch_size, shuffle, seed):
+        super().__init__()
+        self.arrays = (X, y) if sample_weight is None else (X, y, sample_weight)
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self._rng = np.random.default_rng(seed)
+        self._order = self._new_order()
+
+    def _new_order(self):
+        n = len(self.arrays[0])
+        return self._rng.permutation(n) if self.shuffle else np.arange(n)
+
+    def __len__(self):
+        return -(-len(self.arrays[0]) // self.batch_size)
+
+    def __getitem__(self, index):
+        rows = self._order[index * self.batch_size:(index + 1) * self.batch_size]
+        return tuple(a[rows] for a in self.arrays)
+
+    def on_epoch_end(self):
+        self._order = self._new_order()
