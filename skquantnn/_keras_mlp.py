@@ -61,8 +61,9 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         Passed to ``compile``; its other settings route with ``optimizer__``.
     learning_rate : float, default=1e-3
         Learning rate of the optimizer.
-    loss : {"mse", "mae", "huber"}, default="mse"
-        ``"squared_error"`` and ``"absolute_error"`` are accepted as aliases.
+    loss : {"mse", "mae", "huber"} or keras loss, default="mse"
+        Mean squared error (NumpyMLPRegressor's ``"squared_error"``), mean
+        absolute error, or Huber with ``huber_delta``.
     huber_delta : float, default=1.0
         Threshold of the Huber loss.
     metrics : tuple of str, default=("mae",)
@@ -106,7 +107,9 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         Precision of the network's weights and arithmetic. None follows ``X``:
         float32 input trains in float32, anything else in float64, as
         NumpyMLPRegressor does. ``"float32"`` is Keras's (and the tutorial's)
-        default and the fastest.
+        default and the fastest. Keras always sums the loss in float32, and the
+        JAX backend computes in float32 unless JAX's x64 mode is on
+        (``JAX_ENABLE_X64=1``).
     callbacks : list of keras.callbacks.Callback or None, default=None
 
     Attributes
@@ -131,7 +134,7 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         "activation": [StrOptions(set(KERAS_ACTIVATIONS))],
         "output_activation": [StrOptions(set(KERAS_ACTIVATIONS))],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "loss": [StrOptions(set(KERAS_LOSSES)), keras.losses.Loss, callable],
+        "loss": [StrOptions(KERAS_LOSSES), keras.losses.Loss, callable],
         "huber_delta": [Interval(Real, 0, None, closed="neither")],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -432,7 +435,7 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         Returns
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            1-D when ``y`` was 1-D at fit time, in the network's dtype.
+            1-D when ``y`` was 1-D at fit time; in ``X``'s dtype.
         """
         if not self.initialized_:
             raise NotFittedError(
@@ -441,7 +444,8 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         X, _ = self._validate_data(X, reset=False)
         y_pred = self.model_.predict(X, batch_size=self.predict_batch_size, verbose=0,
                                      callbacks=self._predict_callbacks)
-        y_pred = np.asarray(y_pred)
+        # JAX without its x64 mode computes in float32 whatever the layers ask for
+        y_pred = np.asarray(y_pred).astype(X.dtype, copy=False)
         return y_pred.ravel() if self.y_ndim_ == 1 else y_pred
 
     def __sklearn_tags__(self):

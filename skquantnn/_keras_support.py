@@ -36,17 +36,12 @@ KERAS_ACTIVATIONS = {
     "tanh": "tanh", "relu": "relu", "leaky_relu": "leaky_relu",
 }
 
-#: Loss names accepted by KerasMLPRegressor, with NumpyMLPRegressor's as aliases.
-KERAS_LOSSES = {
-    "mse": "mse", "squared_error": "mse",
-    "mae": "mae", "absolute_error": "mae",
-    "huber": "huber",
-}
+#: Loss names accepted by KerasMLPRegressor.
+KERAS_LOSSES = {"mse", "mae", "huber"}
 
 
 def make_loss(name, huber_delta, dtype):
     """The Keras loss object for one of ``KERAS_LOSSES``, computed in ``dtype``."""
-    name = KERAS_LOSSES[name]
     if name == "huber":
         return keras.losses.Huber(delta=huber_delta, dtype=dtype)
     if name == "mae":
