@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
-# Install everything the tests need into .venv, lint, then run the whole suite.
-# Extra arguments go to pytest (e.g. `bash scripts/test.sh -m "not slow"`).
+# Install everything the tests need into .venv, lint, then run the whole suite:
+# everything on Keras's TensorFlow backend, then the Keras tests again on JAX.
+# Extra arguments go to every pytest run (e.g. `bash scripts/test.sh -m "not slow"`).
 source "$(dirname "$0")/env.sh" test
 "$PY" -m ruff check skquantnn tests examples benchmarks
-"$PY" -m pytest "$@"
+echo "== all tests, Keras on TensorFlow"
+KERAS_BACKEND=tensorflow "$PY" -m pytest "$@"
+echo "== Keras tests on JAX"
+# JAX computes in float32 unless its x64 mode is on; the exactness checks of
+# scikit-learn's common tests need float64 (see tests/test_keras_common.py).
+KERAS_BACKEND=jax JAX_ENABLE_X64=1 "$PY" -m pytest tests/test_keras_common.py "$@"
+KERAS_BACKEND=jax "$PY" -m pytest -m keras --deselect tests/test_keras_common.py "$@"
