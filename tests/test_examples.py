@@ -36,7 +36,21 @@ def test_seed1_economic_regression(monkeypatch, tmp_path, capsys):
     assert test_mse < 0.45 and test_mse < ridge_mse / 3
 
 
+@pytest.mark.keras
+def test_seed1_keras_tutorial(monkeypatch, tmp_path, capsys):
+    ns = run_example("seed1_keras_tutorial.py", monkeypatch, tmp_path)
+    out = capsys.readouterr().out
+    assert (tmp_path / "seed1_keras_learning_curve.png").stat().st_size > 10_000
+    assert "Total params: " in out  # the architecture summary
+    assert len(ns["mlp"].history_["val_loss"]) == 50
+    # the tutorial's own code reaches 0.437 on these data
+    assert ns["test_mse"] <= 0.45
+    assert 0 <= ns["sigmoid_pred"].min() and ns["sigmoid_pred"].max() <= 1
+    assert ns["sigmoid_mse"] > 5 * ns["test_mse"]
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.py")))
 def test_every_example_is_covered(name):
-    covered = {"seed1_economic_regression.py", "seed2_from_scratch.py"}
+    covered = {"seed1_economic_regression.py", "seed2_from_scratch.py",
+               "seed1_keras_tutorial.py"}
     assert name in covered, f"add a test that runs examples/{name}"
