@@ -22,7 +22,11 @@ from skquantnn._keras_support import (
     local_seeds,
     make_loss,
 )
-from skquantnn._validation import chronological_split
+from skquantnn._validation import (
+    SHARED_CONSTRAINTS,
+    check_hidden_layer_sizes,
+    chronological_split,
+)
 
 _FLOATS = (np.float64, np.float32)  # anything not float32 becomes float64
 
@@ -130,27 +134,15 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
     """
 
     _parameter_constraints: dict = {
-        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        **SHARED_CONSTRAINTS,
         "activation": [StrOptions(set(KERAS_ACTIVATIONS))],
         "output_activation": [StrOptions(set(KERAS_ACTIVATIONS))],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "loss": [StrOptions(KERAS_LOSSES), keras.losses.Loss, callable],
-        "huber_delta": [Interval(Real, 0, None, closed="neither")],
         "epochs": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
         "predict_batch_size": [Interval(Integral, 1, None, closed="left")],
         "validation_split": [Interval(Real, 0, 1, closed="left")],
-        "validation_gap": [Interval(Integral, 0, None, closed="left")],
-        "early_stopping": ["boolean"],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "dropout": [Interval(Real, 0, 1, closed="left")],
-        "alpha": [Interval(Real, 0, None, closed="left")],
-        "l1_alpha": [Interval(Real, 0, None, closed="left")],
-        "shuffle": ["boolean"],
-        "warm_start": ["boolean"],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
         "steps_per_execution": [Interval(Integral, 1, None, closed="left")],
         "jit_compile": ["boolean", StrOptions({"auto"})],
         "dtype": [None, StrOptions({"float32", "float64"})],
@@ -246,7 +238,7 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         regularizer = self._regularizer()
         dtype = self._dtype()
         layers = [keras.Input(shape=(meta["n_features_in_"],), dtype=dtype)]
-        for units in _hidden_sizes(self.hidden_layer_sizes):
+        for units in check_hidden_layer_sizes(self.hidden_layer_sizes):
             layers += dense_block(units, self.activation, regularizer, dtype)
             if self.dropout:
                 layers.append(keras.layers.Dropout(self.dropout, dtype=dtype))
@@ -467,14 +459,3 @@ def _require_y(estimator, y):
     if y is None:
         raise ValueError(f"{type(estimator).__name__} requires y to be passed, but "
                          "the target y is None.")
-
-
-def _hidden_sizes(hidden_layer_sizes):
-    sizes = np.atleast_1d(np.asarray(hidden_layer_sizes, dtype=object))
-    if sizes.ndim != 1 or not all(
-        isinstance(s, Integral) and not isinstance(s, bool) and s > 0 for s in sizes
-    ):
-        raise ValueError(
-            "hidden_layer_sizes must be a positive int or a sequence of positive "
-            f"ints, got {hidden_layer_sizes!r}.")
-    return [int(s) for s in sizes]

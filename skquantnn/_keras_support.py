@@ -18,6 +18,7 @@ from scikeras.wrappers import BaseWrapper  # noqa: E402
 
 from skquantnn._activations import LEAKY_RELU_SLOPE  # noqa: E402
 
+
 def _base_wrapper_sklearn_tags(self):
     return super(BaseWrapper, self).__sklearn_tags__()
 

@@ -26,7 +26,11 @@ from skquantnn._activations import (
 from skquantnn._network import FlatLayout, forward, glorot_uniform_init
 from skquantnn._optimizers import AdamOptimizer, SGDOptimizer
 from skquantnn._training import History, Network, run_epochs, run_lbfgs
-from skquantnn._validation import chronological_split
+from skquantnn._validation import (
+    SHARED_CONSTRAINTS,
+    check_hidden_layer_sizes,
+    chronological_split,
+)
 
 _ACTIVATION_NAMES = set(ACTIVATIONS) | set(ACTIVATION_ALIASES)
 #: Rows per block in ``predict``, so memory stays bounded on very long inputs.
@@ -182,16 +186,11 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "hidden_layer_sizes": [
-            "array-like", Interval(Integral, 1, None, closed="left")],
+        **SHARED_CONSTRAINTS,
         "activation": [StrOptions(_ACTIVATION_NAMES)],
         "output_activation": [StrOptions(_ACTIVATION_NAMES)],
         "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
         "loss": [StrOptions(set(LOSS_FUNCTIONS))],
-        "huber_delta": [Interval(Real, 0, None, closed="neither")],
-        "alpha": [Interval(Real, 0, None, closed="left")],
-        "l1_alpha": [Interval(Real, 0, None, closed="left")],
-        "dropout": [Interval(Real, 0, 1, closed="left")],
         "global_clipnorm": [None, Interval(Real, 0, None, closed="neither")],
         "batch_size": [
             StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
@@ -199,16 +198,9 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "power_t": [Interval(Real, 0, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "shuffle": ["boolean"],
-        "random_state": ["random_state"],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "verbose": ["verbose"],
-        "warm_start": ["boolean"],
         "momentum": [Interval(Real, 0, 1, closed="both")],
         "nesterovs_momentum": ["boolean"],
-        "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "validation_gap": [Interval(Integral, 0, None, closed="left")],
         "beta_1": [Interval(Real, 0, 1, closed="left")],
         "beta_2": [Interval(Real, 0, 1, closed="left")],
         "epsilon": [Interval(Real, 0, None, closed="neither")],
@@ -369,17 +361,6 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
             )
         return y_pred.ravel() if self._y_1d else y_pred
 
-    def _hidden_units(self):
-        sizes = np.atleast_1d(np.asarray(self.hidden_layer_sizes, dtype=object))
-        if sizes.ndim != 1 or not all(
-            isinstance(s, Integral) and not isinstance(s, bool) and s > 0 for s in sizes
-        ):
-            raise ValueError(
-                "hidden_layer_sizes must be a positive int or a sequence of positive "
-                f"ints, got {self.hidden_layer_sizes!r}."
-            )
-        return [int(s) for s in sizes]
-
     def _network(self, layer_units):
         return Network(
             layout=FlatLayout(layer_units),
@@ -392,7 +373,7 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         )
 
     def _fit(self, X, y, sample_weight, incremental):
-        hidden = self._hidden_units()
+        hidden = check_hidden_layer_sizes(self.hidden_layer_sizes)
         first_pass = not hasattr(self, "coefs_") or not (self.warm_start or incremental)
         X, y = validate_data(self, X, y, multi_output=True, y_numeric=True,
                              dtype=(np.float64, np.float32),

@@ -1,6 +1,46 @@
-"""Checks and splits that both estimators share."""
+"""Checks, parameter constraints and splits that both estimators share."""
 
 import math
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.utils._param_validation import Interval
+
+#: Constraints of the parameters both estimators have, with the same meaning.
+SHARED_CONSTRAINTS = {
+    "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+    "huber_delta": [Interval(Real, 0, None, closed="neither")],
+    "alpha": [Interval(Real, 0, None, closed="left")],
+    "l1_alpha": [Interval(Real, 0, None, closed="left")],
+    "dropout": [Interval(Real, 0, 1, closed="left")],
+    "batch_size": [Interval(Integral, 1, None, closed="left")],
+    "shuffle": ["boolean"],
+    "random_state": ["random_state"],
+    "tol": [Interval(Real, 0, None, closed="left")],
+    "verbose": ["verbose"],
+    "warm_start": ["boolean"],
+    "early_stopping": ["boolean"],
+    "validation_gap": [Interval(Integral, 0, None, closed="left")],
+}
+
+
+def check_hidden_layer_sizes(hidden_layer_sizes):
+    """The hidden layers' widths as a list of positive ints.
+
+    Raises
+    ------
+    ValueError
+        Naming ``hidden_layer_sizes`` if any entry is not a positive int.
+    """
+    sizes = np.atleast_1d(np.asarray(hidden_layer_sizes, dtype=object))
+    if sizes.ndim != 1 or not all(
+        isinstance(s, Integral) and not isinstance(s, bool) and s > 0 for s in sizes
+    ):
+        raise ValueError(
+            "hidden_layer_sizes must be a positive int or a sequence of positive "
+            f"ints, got {hidden_layer_sizes!r}."
+        )
+    return [int(s) for s in sizes]
 
 
 def chronological_split(n_samples, validation_fraction, validation_gap=0):
