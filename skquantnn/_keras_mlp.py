@@ -4,6 +4,9 @@ import math
 from collections import defaultdict
 from numbers import Integral, Real
 
+import skquantnn._keras_env  # noqa: F401  (quiets TensorFlow; before Keras)
+
+# isort: split
 import numpy as np
 from scikeras.wrappers import BaseWrapper
 from sklearn.base import RegressorMixin

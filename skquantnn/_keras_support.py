@@ -4,19 +4,17 @@ Nothing here touches a backend directly: only Keras 3's public API, Python's
 ``random`` and NumPy, so the same code runs on TensorFlow and JAX.
 """
 
-import os
 import random
 from contextlib import contextmanager
 
-# Hide TensorFlow's C++ start-up log lines unless the user asked for them; this
-# only has an effect if TensorFlow has not been imported yet.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import skquantnn._keras_env  # noqa: F401  (quiets TensorFlow; before Keras)
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-from scikeras.wrappers import BaseWrapper  # noqa: E402
+# isort: split
+import keras
+import numpy as np
+from scikeras.wrappers import BaseWrapper
 
-from skquantnn._activations import LEAKY_RELU_SLOPE  # noqa: E402
+from skquantnn._activations import LEAKY_RELU_SLOPE
 
 
 def _base_wrapper_sklearn_tags(self):

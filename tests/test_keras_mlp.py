@@ -336,3 +336,16 @@ def test_importing_the_package_does_not_import_keras():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True,
                          text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_tensorflow_start_up_noise_is_hidden():
+    code = ("import numpy as np; from skquantnn import KerasMLPRegressor; "
+            "KerasMLPRegressor((4,), epochs=1, steps_per_execution=4)"
+            ".fit(np.random.rand(40, 3), np.random.rand(40)); print('done')")
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env=env)
+    assert run.stdout.strip() == "done"
+    for noise in ["oneDNN", "absl::InitializeLog", "cpu_feature_guard", "W0000",
+                  "DT_DOUBLE", "retracing"]:
+        assert noise not in run.stderr

@@ -1,0 +1,7 @@
+"""``python -m skquantnn benchmark``."""
+
+import sys
+
+from skquantnn.cli import main
+
+sys.exit(main())
