@@ -49,8 +49,43 @@ def test_seed1_keras_tutorial(monkeypatch, tmp_path, capsys):
     assert ns["sigmoid_mse"] > 5 * ns["test_mse"]
 
 
+def test_grid_search_time_series(monkeypatch, capsys):
+    ns = run_example("grid_search_time_series.py", monkeypatch)
+    search = ns["search"]
+    assert len(search.cv_results_["params"]) == 12
+    assert search.best_params_["mlp__alpha"] != 10.0  # the strongest penalty underfits
+    assert -search.best_score_ < 1.0  # Ridge is above 2 on these data
+    assert "best: " in capsys.readouterr().out
+
+
+def test_benchmark_vs_ridge(monkeypatch):
+    ns = run_example("benchmark_vs_ridge.py", monkeypatch)
+    assert ns["scores"]["NumpyMLPRegressor"].mean() < ns["scores"]["Ridge"].mean() / 3
+    assert ns["wins"] == 5
+
+
+def test_local_betas_example(monkeypatch, tmp_path):
+    ns = run_example("local_betas.py", monkeypatch, tmp_path)
+    table = ns["table"]
+    # credit enters linearly with -1.5 per standard deviation (0.02 here)
+    assert table.loc["credit", "mean local beta"] == pytest.approx(-75, rel=0.1)
+    assert ns["slope_error"] < 0.3  # inflation's beta follows 2 x / 0.02**2
+    assert (tmp_path / "local_betas_inflation.png").stat().st_size > 10_000
+
+
+def test_early_stopping_gap(monkeypatch, capsys):
+    ns = run_example("early_stopping_gap.py", monkeypatch)
+    lines = capsys.readouterr().out.splitlines()
+    assert [ln.split(":")[0] for ln in lines] == ["validation_gap= 0",
+                                                   "validation_gap=20"]
+    # the last model fitted is the one with the gap: 20 rows fewer to train on
+    mlp = ns["mlp"]
+    assert mlp.t_ == mlp.n_iter_ * (2200 - 440 - 20)
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.py")))
 def test_every_example_is_covered(name):
     covered = {"seed1_economic_regression.py", "seed2_from_scratch.py",
-               "seed1_keras_tutorial.py"}
+               "seed1_keras_tutorial.py", "grid_search_time_series.py",
+               "benchmark_vs_ridge.py", "local_betas.py", "early_stopping_gap.py"}
     assert name in covered, f"add a test that runs examples/{name}"
