@@ -3,7 +3,7 @@
 # everything on Keras's TensorFlow backend, then the Keras tests again on JAX.
 # Extra arguments go to every pytest run (e.g. `bash scripts/test.sh -m "not slow"`).
 source "$(dirname "$0")/env.sh" test
-"$PY" -m ruff check skquantnn tests examples benchmarks
+"$PY" -m ruff check skquantnn tests examples benchmarks docs
 echo "== all tests, Keras on TensorFlow"
 KERAS_BACKEND=tensorflow "$PY" -m pytest "$@"
 echo "== Keras tests on JAX"

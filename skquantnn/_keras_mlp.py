@@ -126,7 +126,7 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
     history_ : dict of str to list of float
         Per-epoch ``loss``, ``val_loss`` and metrics.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` had string column names.
     n_outputs_ : int
         Number of targets.

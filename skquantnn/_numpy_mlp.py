@@ -164,7 +164,7 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         scikit-learn's name of the output activation.
     n_features_in_ : int
         Number of features seen during ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` had string column names.
 
     See Also

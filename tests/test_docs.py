@@ -1,0 +1,20 @@
+"""The documentation builds without a single warning."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def test_docs_build_without_warnings(tmp_path):
+    run = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html", "-q",
+         str(DOCS), str(tmp_path)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    api = (tmp_path / "api.html").read_text()
+    for name in ["NumpyMLPRegressor", "KerasMLPRegressor", "local_betas",
+                 "plot_learning_curve", "run_benchmark", "make_economic_regression"]:
+        assert name in api
+    assert "<table" in (tmp_path / "performance.html").read_text()
+    assert "--dropna" in (tmp_path / "cli.html").read_text()
