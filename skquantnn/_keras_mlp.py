@@ -18,17 +18,18 @@ from sklearn.utils.validation import check_array, validate_data
 from skquantnn._keras_support import (
     KERAS_ACTIVATIONS,
     KERAS_LOSSES,
-    ShuffledBatches,
     WeightPenalty,
     dense_block,
     keras,
     local_seeds,
     make_loss,
+    training_batches,
 )
 from skquantnn._validation import (
+    SCALE_HINT,
     SHARED_CONSTRAINTS,
     check_hidden_layer_sizes,
-    chronological_split,
+    diverged,
 )
 
 _FLOATS = (np.float64, np.float32)  # anything not float32 becomes float64
@@ -381,20 +382,11 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
 
     def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs,
                          initial_epoch, **kwargs):
-        Y = y.reshape(-1, 1) if y.ndim == 1 else y
-        if sample_weight is not None:
-            # Keras averages weighted losses over the batch size; rescaling the
-            # weights to mean 1 makes the loss their weighted mean instead.
-            sample_weight = sample_weight * (len(sample_weight) / sample_weight.sum())
-        train, validation = slice(None), None
-        if self.validation_split:
-            train, val = chronological_split(len(X), self.validation_split,
-                                             self.validation_gap)
-            validation = (X[val], Y[val]) if sample_weight is None else (
-                X[val], Y[val], sample_weight[val])
-        batches = ShuffledBatches(
-            X[train], Y[train], None if sample_weight is None else sample_weight[train],
-            self.batch_size, self.shuffle, self._seed("fit"))
+        seed = self._seed("fit")
+        batches, validation = training_batches(
+            X, y.reshape(-1, 1) if y.ndim == 1 else y, sample_weight,
+            self.validation_split, self.validation_gap, self.batch_size, self.shuffle,
+            seed)
         callbacks = [*self._fit_callbacks, keras.callbacks.TerminateOnNaN()]
         if self.early_stopping:
             callbacks.append(keras.callbacks.EarlyStopping(
@@ -402,7 +394,7 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
                 min_delta=self.tol, restore_best_weights=True))
         fit_args = route_params_fit(self.get_params())
         fit_args.update(kwargs)
-        with local_seeds(self._seed("fit")):
+        with local_seeds(seed):
             history = self.model_.fit(
                 batches, validation_data=validation,
                 validation_batch_size=self.predict_batch_size,
@@ -414,10 +406,9 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
             self.history_[key] += values
         losses = history.history.get("loss", [])
         if losses and not all(math.isfinite(v) for v in losses):
-            raise ValueError(
-                f"The training loss became {losses[-1]} at epoch {len(losses)}: the "
-                "weights diverged. Lower 'learning_rate', scale the inputs (for "
-                "example with StandardScaler in a Pipeline), or add a penalty.")
+            raise diverged(losses[-1], len(losses),
+                           f"Lower 'learning_rate', {SCALE_HINT}, or add a penalty "
+                           "('alpha').")
 
     # --------------------------------------------------------------- inference
     def predict(self, X):

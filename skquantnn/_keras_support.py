@@ -15,6 +15,7 @@ import numpy as np
 from scikeras.wrappers import BaseWrapper
 
 from skquantnn._activations import LEAKY_RELU_SLOPE
+from skquantnn._validation import chronological_split
 
 
 def _base_wrapper_sklearn_tags(self):
@@ -105,17 +106,16 @@ class ShuffledBatches(keras.utils.PyDataset):
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features)
-    y : ndarray of shape (n_samples, n_outputs)
-    sample_weight : ndarray of shape (n_samples,) or None
+    arrays : tuple of ndarray
+        ``(X, y)`` or ``(X, y, sample_weight)``, with rows in the same order.
     batch_size : int
     shuffle : bool
     seed : int or None
     """
 
-    def __init__(self, X, y, sample_weight, batch_size, shuffle, seed):
+    def __init__(self, arrays, batch_size, shuffle, seed):
         super().__init__()
-        self.arrays = (X, y) if sample_weight is None else (X, y, sample_weight)
+        self.arrays = arrays
         self.batch_size = batch_size
         self.shuffle = shuffle
         self._rng = np.random.default_rng(seed)
@@ -134,3 +134,38 @@ class ShuffledBatches(keras.utils.PyDataset):
 
     def on_epoch_end(self):
         self._order = self._new_order()
+
+
+def training_batches(X, Y, sample_weight, validation_split, validation_gap,
+                     batch_size, shuffle, seed):
+    """Shuffled training batches and the chronological validation tail.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples, n_outputs)
+    sample_weight : ndarray of shape (n_samples,) or None
+    validation_split : float
+        Share of the rows, from the end, held out (0 for none).
+    validation_gap : int
+        Rows dropped before the validation tail.
+    batch_size : int
+    shuffle : bool
+    seed : int or None
+
+    Returns
+    -------
+    batches : ShuffledBatches
+    validation : tuple of ndarray or None
+        ``(X, Y[, sample_weight])`` of the validation tail.
+    """
+    arrays = (X, Y)
+    if sample_weight is not None:
+        # Keras averages weighted losses over the batch size; weights rescaled to
+        # mean 1 make each batch's loss their weighted mean instead.
+        arrays += (sample_weight * (len(sample_weight) / sample_weight.sum()),)
+    if not validation_split:
+        return ShuffledBatches(arrays, batch_size, shuffle, seed), None
+    head, tail = chronological_split(len(X), validation_split, validation_gap)
+    return (ShuffledBatches(tuple(a[head] for a in arrays), batch_size, shuffle, seed),
+            tuple(a[tail] for a in arrays))

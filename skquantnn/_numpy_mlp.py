@@ -1,13 +1,10 @@
 """NumpyMLPRegressor: the scikit-learn glue around the from-scratch network."""
 
-import copy
-import warnings
 from itertools import pairwise
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.metaestimators import available_if
@@ -24,13 +21,8 @@ from skquantnn._activations import (
     canonical_activation,
 )
 from skquantnn._network import FlatLayout, forward, glorot_uniform_init
-from skquantnn._optimizers import AdamOptimizer, SGDOptimizer
-from skquantnn._training import History, Network, run_epochs, run_lbfgs
-from skquantnn._validation import (
-    SHARED_CONSTRAINTS,
-    check_hidden_layer_sizes,
-    chronological_split,
-)
+from skquantnn._training import Network, train
+from skquantnn._validation import SHARED_CONSTRAINTS, check_hidden_layer_sizes
 
 _ACTIVATION_NAMES = set(ACTIVATIONS) | set(ACTIVATION_ALIASES)
 #: Rows per block in ``predict``, so memory stays bounded on very long inputs.
@@ -393,8 +385,8 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
 
         with np.errstate(over="ignore", invalid="ignore"):
             # A diverging loss is reported as one clear error by the loops.
-            theta, optimizer, history = self._train(
-                theta, net, X, Y, sample_weight, rng, first_pass, incremental)
+            theta, optimizer, history = train(
+                self, theta, net, X, Y, sample_weight, rng, first_pass, incremental)
 
         # Commit only now: an exception above leaves the previous fit untouched.
         self.coefs_, self.intercepts_ = net.layout.unpack(theta)
@@ -414,34 +406,6 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         self.t_ = history.t
         return self
 
-    def _train(self, theta, net, X, Y, sample_weight, rng, first_pass, incremental):
-        """Run the solver on copies; return the new parameters, optimizer, history."""
-        if self.solver == "lbfgs":
-            theta, history = run_lbfgs(self, theta, net, X, Y, sample_weight)
-            return theta, None, history
-        # Weights set by hand on an unfitted estimator have no history to continue.
-        continuing = not first_pass and hasattr(self, "t_")
-        optimizer, history = self._stochastic_state(theta, continuing, incremental)
-        data, validation = (X, Y, sample_weight), None
-        if self.early_stopping:
-            data, validation = self._chronological_split(X, Y, sample_weight)
-            history.best_theta = theta.copy() if continuing else None
-        n_train = len(data[0])
-        batch_size = (min(200, n_train) if self.batch_size == "auto"
-                      else min(self.batch_size, n_train))
-        stopped = run_epochs(self, theta, net, optimizer, history, data, validation,
-                             rng, batch_size, 1 if incremental else self.max_iter)
-        if not (stopped or incremental):
-            warnings.warn(
-                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
-                "reached and the optimization hasn't converged yet.",
-                ConvergenceWarning,
-                stacklevel=5,  # _train <- _fit <- fit <- _fit_context <- caller
-            )
-        if history.best_theta is not None:
-            theta = history.best_theta
-        return theta, optimizer, history
-
     def _current_weights(self, layout):
         shapes = list(pairwise(layout.layer_units))
         if [c.shape for c in self.coefs_] != shapes:
@@ -451,49 +415,6 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
                 f"hidden_layer_sizes ask for {shapes}. Refit with warm_start=False."
             )
         return self.coefs_, self.intercepts_
-
-    def _stochastic_state(self, theta, continuing, incremental):
-        """The optimizer and history to continue from, as copies."""
-        if not continuing:
-            history = History()
-            if self.early_stopping:
-                history = History(validation_scores=[], validation_loss_curve=[],
-                                  best_loss=None, best_validation_score=-np.inf)
-        else:
-            history = History(
-                loss_curve=list(getattr(self, "loss_curve_", None) or []),
-                validation_scores=copy.copy(self.validation_scores_),
-                validation_loss_curve=copy.copy(self.validation_loss_curve_),
-                best_loss=self.best_loss_,
-                best_validation_score=self.best_validation_score_,
-                no_improvement_count=getattr(self, "_no_improvement_count", 0),
-                t=self.t_,
-            )
-            if self.early_stopping and history.validation_scores is None:
-                history.validation_scores, history.validation_loss_curve = [], []
-                history.best_loss, history.best_validation_score = None, -np.inf
-            elif not self.early_stopping and history.best_loss is None:
-                history.best_loss = np.inf
-        previous = getattr(self, "_optimizer", None)
-        if incremental and continuing and previous is not None \
-                and previous.accepts(theta):
-            return copy.deepcopy(previous), history
-        if self.solver == "sgd":
-            optimizer = SGDOptimizer(theta, self.learning_rate_init, self.learning_rate,
-                                     self.momentum, self.nesterovs_momentum,
-                                     self.power_t)
-        else:
-            optimizer = AdamOptimizer(theta, self.learning_rate_init, self.beta_1,
-                                      self.beta_2, self.epsilon)
-        return optimizer, history
-
-    def _chronological_split(self, X, Y, sample_weight):
-        """Training head and validation tail, as ``(X, Y, sample_weight)`` tuples."""
-        train, val = chronological_split(len(X), self.validation_fraction,
-                                         self.validation_gap)
-        weights = (None, None) if sample_weight is None else (
-            sample_weight[train], sample_weight[val])
-        return (X[train], Y[train], weights[0]), (X[val], Y[val], weights[1])
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

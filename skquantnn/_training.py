@@ -5,6 +5,7 @@ them back when it ends, so the estimator can commit a fit or, when it raises, ke
 its previous weights untouched.
 """
 
+import copy
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -24,13 +25,10 @@ from skquantnn._network import (
     output_gradient,
     penalty,
 )
+from skquantnn._optimizers import AdamOptimizer, SGDOptimizer
+from skquantnn._validation import SCALE_HINT, chronological_split, diverged
 
-NON_FINITE_LOSS_MESSAGE = (
-    "The training loss became {value} at epoch {epoch}: the weights diverged. "
-    "Lower 'learning_rate_init', scale the inputs (for example with "
-    "StandardScaler in a Pipeline), or set 'global_clipnorm'. The estimator keeps "
-    "the weights it had before this call."
-)
+KEPT = "The estimator keeps the weights it had before this call."
 
 
 @dataclass
@@ -59,6 +57,29 @@ class History:
     n_iter: int = 0
     t: int = 0
     best_theta: np.ndarray | None = None
+
+    @classmethod
+    def fresh(cls, early_stopping):
+        """An empty history for a first fit."""
+        if early_stopping:
+            return cls(validation_scores=[], validation_loss_curve=[], best_loss=None,
+                       best_validation_score=-np.inf)
+        return cls()
+
+    @classmethod
+    def resume(cls, est):
+        """A history continuing the fitted estimator's, as copies."""
+        history = cls.fresh(est.early_stopping)
+        history.loss_curve = list(est.loss_curve_ or [])
+        history.t = est.t_
+        history.no_improvement_count = getattr(est, "_no_improvement_count", 0)
+        if est.early_stopping and est.validation_scores_ is not None:
+            history.validation_scores = list(est.validation_scores_)
+            history.validation_loss_curve = list(est.validation_loss_curve_)
+            history.best_validation_score = est.best_validation_score_
+        elif not est.early_stopping and est.best_loss_ is not None:
+            history.best_loss = est.best_loss_
+        return history
 
 
 class Workspace:
@@ -203,8 +224,9 @@ def run_epochs(est, theta, net, optimizer, history, data, validation, rng,
         history.n_iter += 1
         history.t += n_samples
         if not np.isfinite(epoch_loss):
-            raise ValueError(NON_FINITE_LOSS_MESSAGE.format(
-                value=epoch_loss, epoch=history.n_iter))
+            raise diverged(epoch_loss, history.n_iter,
+                           f"Lower 'learning_rate_init', {SCALE_HINT}, or set "
+                           f"'global_clipnorm'. {KEPT}")
         history.loss_curve.append(epoch_loss)
         _end_epoch(est, theta, net, history, validation, started)
         optimizer.iteration_ends(history.t)
@@ -247,6 +269,57 @@ def _end_epoch(est, theta, net, history, validation, started):
         print(f"{line}, time = {time.perf_counter() - started:.3f}s")
 
 
+def train(est, theta, net, X, Y, sample_weight, rng, first_pass, incremental):
+    """Run ``est``'s solver from ``theta`` on copies of the training state.
+
+    Returns
+    -------
+    theta : ndarray of shape (n_params,)
+        The trained parameters (the best ones seen, with early stopping).
+    optimizer : SGDOptimizer, AdamOptimizer or None
+    history : History
+    """
+    if est.solver == "lbfgs":
+        theta, history = run_lbfgs(est, theta, net, X, Y, sample_weight)
+        return theta, None, history
+    # Weights set by hand on an unfitted estimator have no history to continue.
+    continuing = not first_pass and hasattr(est, "t_")
+    history = History.resume(est) if continuing else History.fresh(est.early_stopping)
+    previous = getattr(est, "_optimizer", None)
+    if incremental and continuing and previous is not None and previous.accepts(theta):
+        optimizer = copy.deepcopy(previous)
+    elif est.solver == "sgd":
+        optimizer = SGDOptimizer(theta, est.learning_rate_init, est.learning_rate,
+                                 est.momentum, est.nesterovs_momentum, est.power_t)
+    else:
+        optimizer = AdamOptimizer(theta, est.learning_rate_init, est.beta_1,
+                                  est.beta_2, est.epsilon)
+    data, validation = (X, Y, sample_weight), None
+    if est.early_stopping:
+        def rows(part):
+            return tuple(None if a is None else a[part] for a in (X, Y, sample_weight))
+
+        head, tail = chronological_split(len(X), est.validation_fraction,
+                                         est.validation_gap)
+        data, validation = rows(head), rows(tail)
+        history.best_theta = theta.copy() if continuing else None
+    n_train = len(data[0])
+    batch_size = (min(200, n_train) if est.batch_size == "auto"
+                  else min(est.batch_size, n_train))
+    stopped = run_epochs(est, theta, net, optimizer, history, data, validation, rng,
+                         batch_size, 1 if incremental else est.max_iter)
+    if not (stopped or incremental):
+        warnings.warn(
+            f"Stochastic Optimizer: Maximum iterations ({est.max_iter}) reached and "
+            "the optimization hasn't converged yet.",
+            ConvergenceWarning,
+            stacklevel=5,  # train <- _fit <- fit <- _fit_context <- caller
+        )
+    if history.best_theta is not None:
+        theta = history.best_theta
+    return theta, optimizer, history
+
+
 def run_lbfgs(est, theta, net, X, Y, sw):
     """Minimise the full-batch loss with SciPy's L-BFGS-B and the analytic gradient.
 
@@ -276,8 +349,8 @@ def run_lbfgs(est, theta, net, X, Y, sw):
         options={"maxfun": est.max_fun, "maxiter": est.max_iter, "gtol": est.tol},
     )
     if not np.isfinite(result.fun):
-        raise ValueError(NON_FINITE_LOSS_MESSAGE.format(value=result.fun,
-                                                         epoch=result.nit))
+        raise diverged(result.fun, result.nit,
+                       f"{SCALE_HINT.capitalize()} or raise 'alpha'. {KEPT}")
     if result.status != 0:
         warnings.warn(
             f"lbfgs failed to converge after {result.nit} iteration(s) "

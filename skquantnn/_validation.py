@@ -86,3 +86,22 @@ def chronological_split(n_samples, validation_fraction, validation_gap=0):
         )
     return slice(0, n_train), slice(n_samples - n_val, n_samples)
 
+
+
+#: The first remedy for a diverging fit, whatever the solver.
+SCALE_HINT = "scale the inputs (for example with StandardScaler in a Pipeline)"
+
+
+def diverged(loss, epoch, advice):
+    """The ValueError both estimators raise when the training loss is not finite.
+
+    Parameters
+    ----------
+    loss : float
+        The non-finite loss.
+    epoch : int
+    advice : str
+        What to change, as one or more sentences.
+    """
+    return ValueError(f"The training loss became {loss} at epoch {epoch}: the "
+                      f"weights diverged. {advice}")
