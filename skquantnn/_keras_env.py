@@ -3,10 +3,13 @@
 TensorFlow writes its start-up notices (oneDNN, CPU instruction sets, absl's
 "log messages before InitializeLog" line) from native code, before its own log
 level applies. Unless the user set ``TF_CPP_MIN_LOG_LEVEL`` (then they asked for
-the logs), Keras is imported here once with the native stderr muted, and the
-later warning-level logs are hidden with ``TF_CPP_MIN_LOG_LEVEL=2``.
+the logs), Keras and, when installed, TensorFlow are imported here once with the
+native stderr muted, and the later warning-level logs are hidden with
+``TF_CPP_MIN_LOG_LEVEL=2``.
 """
 
+import importlib
+import importlib.util
 import logging
 import os
 import sys
@@ -31,8 +34,12 @@ def native_stderr_muted():
 
 if not USER_SET_TF_LOG_LEVEL:
     os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
-    if "keras" not in sys.modules:
-        with native_stderr_muted():
-            import keras  # noqa: F401
+    with native_stderr_muted():
+        if "keras" not in sys.modules:
+            importlib.import_module("keras")
+        # Keras loads TensorFlow lazily on the other backends too (for tf.data);
+        # load it now, muted, rather than noisily in the middle of a fit.
+        if "tensorflow" not in sys.modules and importlib.util.find_spec("tensorflow"):
+            importlib.import_module("tensorflow")
     # every fit builds a new model, so TensorFlow's "retracing" notice is expected
     logging.getLogger("tensorflow").setLevel(logging.ERROR)

@@ -36,7 +36,7 @@ def test_as_frame_has_named_factors_and_business_days():
     assert list(X.columns[:4]) == ["growth", "inflation", "rates", "credit"]
     assert list(X.columns[8:]) == ["factor_8", "factor_9"]
     assert isinstance(X.index, pd.DatetimeIndex) and X.index.name == "date"
-    assert (X.index.dayofweek < 5).all() and X.index.is_monotonic_increasing
+    assert (X.index.day_of_week < 5).all() and X.index.is_monotonic_increasing
     assert y.name == "return" and y.index.equals(X.index)
     X_arr, y_arr = make_economic_regression(n_samples=30, n_features=10,
                                             random_state=0)

@@ -37,6 +37,7 @@ def test_seed1_economic_regression(monkeypatch, tmp_path, capsys):
 
 
 @pytest.mark.keras
+@pytest.mark.slow
 def test_seed1_keras_tutorial(monkeypatch, tmp_path, capsys):
     ns = run_example("seed1_keras_tutorial.py", monkeypatch, tmp_path)
     out = capsys.readouterr().out

@@ -11,7 +11,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skquantnn import KerasMLPRegressor
 
-pytestmark = pytest.mark.keras
+pytestmark = [pytest.mark.keras, pytest.mark.slow]
 
 
 @parametrize_with_checks([KerasMLPRegressor(epochs=5, random_state=0)])

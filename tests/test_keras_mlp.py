@@ -285,6 +285,7 @@ def test_warm_start_keeps_training_the_same_model(data):
     assert model.model_ is first
 
 
+@pytest.mark.slow
 def test_grid_search_in_parallel():
     X, y = make_economic_regression(n_samples=200, random_state=0)
     search = GridSearchCV(
