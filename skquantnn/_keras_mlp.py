@@ -1,7 +1,9 @@
 """KerasMLPRegressor: the tutorial's Keras network as a scikit-learn regressor."""
 
+import copy
 import math
 from collections import defaultdict
+from contextlib import contextmanager
 from numbers import Integral, Real
 
 import skquantnn._keras_env  # noqa: F401  (quiets TensorFlow; before Keras)
@@ -13,7 +15,11 @@ from sklearn.base import RegressorMixin
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_array, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_array,
+    validate_data,
+)
 
 from skquantnn._keras_support import (
     KERAS_ACTIVATIONS,
@@ -316,6 +322,15 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
                          strict=True))
         return int(seeds[purpose])
 
+    @staticmethod
+    def _validate_sample_weight(X, y, sample_weight):
+        # BaseWrapper's version accepts negative weights; drop zero-weight rows
+        # as it does, after scikit-learn's full check.
+        sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype,
+                                             ensure_non_negative=True)
+        keep = sample_weight != 0
+        return X[keep], y[keep], sample_weight[keep]
+
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
         """scikit-learn's checks: dtype, finiteness, feature count and names."""
         if X is None:  # BaseWrapper.score validates y alone
@@ -359,7 +374,8 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
             raise ValueError(
                 "early_stopping=True needs a validation set: set validation_split "
                 "(for example 0.1) as well.")
-        return super().fit(X, y, sample_weight=sample_weight, **kwargs)
+        with self._previous_fit_kept_on_error():
+            return super().fit(X, y, sample_weight=sample_weight, **kwargs)
 
     def partial_fit(self, X, y, sample_weight=None, **kwargs):
         """Train for one more epoch on ``X``, ``y``, keeping the current model.
@@ -378,7 +394,36 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         """
         self._validate_params()
         _require_y(self, y)
-        return super().partial_fit(X, y, sample_weight=sample_weight, **kwargs)
+        with self._previous_fit_kept_on_error():
+            return super().partial_fit(X, y, sample_weight=sample_weight, **kwargs)
+
+    @contextmanager
+    def _previous_fit_kept_on_error(self):
+        """Put back the previous model, weights and history if fitting raises.
+
+        A refit builds a new model and a warm start trains the current one in
+        place; either way a failed call must leave the last good fit usable.
+        """
+        saved = dict(vars(self))
+        history = copy.deepcopy(getattr(self, "history_", None))
+        model = getattr(self, "model_", None)
+        state = None if model is None else (
+            model.get_weights(),
+            [keras.ops.convert_to_numpy(v) for v in model.optimizer.variables])
+        try:
+            yield
+        except BaseException:
+            vars(self).clear()
+            vars(self).update(saved)
+            if history is not None:
+                self.history_ = history
+            if state is not None:
+                model.set_weights(state[0])
+                if len(model.optimizer.variables) == len(state[1]):
+                    for variable, value in zip(model.optimizer.variables, state[1],
+                                               strict=True):
+                        variable.assign(value)
+            raise
 
     def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs,
                          initial_epoch, **kwargs):
@@ -432,6 +477,11 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
                                      callbacks=self._predict_callbacks)
         # JAX without its x64 mode computes in float32 whatever the layers ask for
         y_pred = np.asarray(y_pred).astype(X.dtype, copy=False)
+        if not np.isfinite(y_pred).all():
+            raise ValueError(
+                "The network's predictions are not finite for some rows of X; the "
+                f"largest |value| in X is {np.abs(X).max():.3g}. Keras computes in "
+                f"float32 by default: {SCALE_HINT}.")
         return y_pred.ravel() if self.y_ndim_ == 1 else y_pred
 
     def __sklearn_tags__(self):
