@@ -29,6 +29,8 @@ from skquantnn._keras_support import (
     keras,
     local_seeds,
     make_loss,
+    model_from_bytes,
+    model_to_bytes,
     training_batches,
 )
 from skquantnn._validation import (
@@ -483,6 +485,33 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
                 f"largest |value| in X is {np.abs(X).max():.3g}. Keras computes in "
                 f"float32 by default: {SCALE_HINT}.")
         return y_pred.ravel() if self.y_ndim_ == 1 else y_pred
+
+    # ------------------------------------------------------------- persistence
+    def __getstate__(self):
+        """The estimator's state with the Keras model as ``.keras`` file bytes.
+
+        Plain data only (arrays, dicts, strings), so that pickle, joblib and the
+        safe ``skops.io`` format all store the same thing, and loading it back
+        runs Keras's own loader in safe mode rather than arbitrary code.
+        """
+        state = dict(super().__getstate__())  # may be our own __dict__
+        if "model_" in state:
+            state["model_"] = model_to_bytes(state["model_"])
+        if "history_" in state:
+            state["history_"] = {k: list(v) for k, v in state["history_"].items()}
+        if "X_dtype_" in state:
+            state["X_dtype_"] = state["X_dtype_"].name
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        if isinstance(state.get("model_"), np.ndarray):
+            state["model_"] = model_from_bytes(state["model_"])
+        if "history_" in state:
+            state["history_"] = defaultdict(list, state["history_"])
+        if "X_dtype_" in state:
+            state["X_dtype_"] = np.dtype(state["X_dtype_"])
+        super().__setstate__(state)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
