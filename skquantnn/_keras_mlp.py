@@ -40,7 +40,9 @@ from skquantnn._validation import (
     diverged,
 )
 
-_FLOATS = (np.float64, np.float32)  # anything not float32 becomes float64
+_FLOATS = (np.float64, np.float32)
+#: Batches of predict_batch_size rows per call of keras.Model.predict.
+_BATCHES_PER_PREDICT_CALL = 256  # anything not float32 becomes float64
 
 
 class KerasMLPRegressor(RegressorMixin, BaseWrapper):
@@ -87,7 +89,9 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
     epochs : int, default=50
     batch_size : int, default=32
     predict_batch_size : int, default=1024
-        Batch size of ``predict`` and of the validation pass.
+        Batch size of ``predict`` and of the validation pass. ``predict`` hands
+        Keras 256 such batches at a time, so its working memory stays bounded
+        however long ``X`` is.
     validation_split : float in [0, 1), default=0.0
         Share of the rows, from the end, held out to report ``val_loss``.
     validation_gap : int, default=0
@@ -475,8 +479,13 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
                 f"This {type(self).__name__} instance is not fitted yet. Call "
                 "'fit' with appropriate arguments before using this estimator.")
         X, _ = self._validate_data(X, reset=False)
-        y_pred = self.model_.predict(X, batch_size=self.predict_batch_size, verbose=0,
-                                     callbacks=self._predict_callbacks)
+        # Keras converts whatever it is given at once; hand it bounded blocks.
+        block = self.predict_batch_size * _BATCHES_PER_PREDICT_CALL
+        y_pred = np.concatenate([
+            self.model_.predict(X[start:start + block],
+                                batch_size=self.predict_batch_size, verbose=0,
+                                callbacks=self._predict_callbacks)
+            for start in range(0, len(X), block)])
         # JAX without its x64 mode computes in float32 whatever the layers ask for
         y_pred = np.asarray(y_pred).astype(X.dtype, copy=False)
         if not np.isfinite(y_pred).all():

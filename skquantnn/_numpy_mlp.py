@@ -25,8 +25,6 @@ from skquantnn._training import Network, train
 from skquantnn._validation import SHARED_CONSTRAINTS, check_hidden_layer_sizes
 
 _ACTIVATION_NAMES = set(ACTIVATIONS) | set(ACTIVATION_ALIASES)
-#: Rows per block in ``predict``, so memory stays bounded on very long inputs.
-PREDICT_BLOCK_ROWS = 65_536
 
 
 class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
@@ -124,6 +122,9 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         schedule, before dividing the learning rate by 5).
     max_fun : int, default=15000
         Maximum number of loss evaluations of L-BFGS.
+    predict_batch_size : int, default=65536
+        Rows ``predict`` pushes through the network at a time: its working memory
+        is this many rows times the widest layer, however long ``X`` is.
 
     Attributes
     ----------
@@ -201,6 +202,7 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
             Options(Real, {np.inf}),
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "predict_batch_size": [Interval(Integral, 1, None, closed="left")],
     }
 
     def __init__(
@@ -236,6 +238,7 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
+        predict_batch_size=65_536,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -267,6 +270,7 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
+        self.predict_batch_size = predict_batch_size
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -322,7 +326,7 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         return self._fit(X, y, sample_weight, incremental=True)
 
     def predict(self, X):
-        """Predict with the fitted network, in blocks of rows.
+        """Predict with the fitted network, ``predict_batch_size`` rows at a time.
 
         Parameters
         ----------
@@ -339,8 +343,8 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         y_pred = np.empty((X.shape[0], self.n_outputs_), dtype=dtype)
         # Overflow is reported below as one clear error, not as NumPy warnings.
         with np.errstate(over="ignore", invalid="ignore"):
-            for start in range(0, X.shape[0], PREDICT_BLOCK_ROWS):
-                block = slice(start, start + PREDICT_BLOCK_ROWS)
+            for start in range(0, X.shape[0], self.predict_batch_size):
+                block = slice(start, start + self.predict_batch_size)
                 H, _ = forward(X[block], self.coefs_, self.intercepts_,
                                canonical_activation(self.activation),
                                self.out_activation_)

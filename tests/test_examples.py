@@ -84,9 +84,21 @@ def test_early_stopping_gap(monkeypatch, capsys):
     assert mlp.t_ == mlp.n_iter_ * (2200 - 440 - 20)
 
 
+@pytest.mark.keras
+@pytest.mark.slow
+def test_dask_grid_search_example(monkeypatch, capsys):
+    monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
+    ns = run_example("dask_grid_search.py", monkeypatch)
+    out = capsys.readouterr().out
+    assert "with 2 workers" in out
+    for search in ns["searches"].values():
+        assert hasattr(search, "best_params_") and search.best_score_ > 0.3
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.py")))
 def test_every_example_is_covered(name):
     covered = {"seed1_economic_regression.py", "seed2_from_scratch.py",
                "seed1_keras_tutorial.py", "grid_search_time_series.py",
-               "benchmark_vs_ridge.py", "local_betas.py", "early_stopping_gap.py"}
+               "benchmark_vs_ridge.py", "local_betas.py", "early_stopping_gap.py",
+               "dask_grid_search.py"}
     assert name in covered, f"add a test that runs examples/{name}"

@@ -405,11 +405,28 @@ def test_predict_checks_the_feature_count(data):
         model.predict(X[:, :3])
 
 
-def test_predict_runs_in_blocks(data, monkeypatch):
-    import skquantnn._numpy_mlp as module
-
+def test_predict_runs_in_blocks(data):
     X, y = data
     model = NumpyMLPRegressor(max_iter=2, random_state=0).fit(X, y)
     whole = model.predict(X)
-    monkeypatch.setattr(module, "PREDICT_BLOCK_ROWS", 7)
-    np.testing.assert_allclose(model.predict(X), whole, rtol=1e-12)
+    np.testing.assert_allclose(model.set_params(predict_batch_size=7).predict(X),
+                               whole, rtol=1e-12)
+
+
+def test_predict_memory_is_bounded_by_the_block_size():
+    import tracemalloc
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(2000, 8)).astype(np.float32)
+    model = NumpyMLPRegressor((256, 256), max_iter=1, random_state=0).fit(
+        X, X[:, 0])
+    X_long = np.tile(X, (100, 1))  # 200_000 rows
+    model.set_params(predict_batch_size=1000)
+    tracemalloc.start()
+    model.predict(X_long)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    output = X_long.shape[0] * 4  # float32 predictions
+    block = 1000 * 256 * 4 * 4  # a few (1000, 256) float32 buffers
+    # unblocked, the hidden layers alone would take 2 * 200_000 * 256 * 4 = 410 MB
+    assert peak < 2 * output + block + 1_000_000
