@@ -84,6 +84,16 @@ def test_early_stopping_gap(monkeypatch, capsys):
     assert mlp.t_ == mlp.n_iter_ * (2200 - 440 - 20)
 
 
+def test_streaming_partial_fit(monkeypatch):
+    small = run_example("streaming_partial_fit.py", monkeypatch, 100_000)
+    large = run_example("streaming_partial_fit.py", monkeypatch, 300_000)
+    assert large["holdout_r2"] > 0.9
+    assert large["model"].t_ == 2 * 280_000
+    # memory follows the 50_000-row chunks, not the file's length
+    assert large["file_mb"] > 2.5 * small["file_mb"]
+    assert large["peak"] < 1.2 * small["peak"]
+
+
 @pytest.mark.keras
 @pytest.mark.slow
 def test_dask_grid_search_example(monkeypatch, capsys):
@@ -100,5 +110,5 @@ def test_every_example_is_covered(name):
     covered = {"seed1_economic_regression.py", "seed2_from_scratch.py",
                "seed1_keras_tutorial.py", "grid_search_time_series.py",
                "benchmark_vs_ridge.py", "local_betas.py", "early_stopping_gap.py",
-               "dask_grid_search.py"}
+               "dask_grid_search.py", "streaming_partial_fit.py"}
     assert name in covered, f"add a test that runs examples/{name}"
