@@ -26,6 +26,7 @@ from skquantnn._keras_support import (
     KERAS_LOSSES,
     WeightPenalty,
     dense_block,
+    float64_available,
     keras,
     local_seeds,
     make_loss,
@@ -126,10 +127,10 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
     dtype : {"float32", "float64"} or None, default=None
         Precision of the network's weights and arithmetic. None follows ``X``:
         float32 input trains in float32, anything else in float64, as
-        NumpyMLPRegressor does. ``"float32"`` is Keras's (and the tutorial's)
-        default and the fastest. Keras always sums the loss in float32, and the
-        JAX backend computes in float32 unless JAX's x64 mode is on
-        (``JAX_ENABLE_X64=1``).
+        NumpyMLPRegressor does, except on JAX outside its x64 mode
+        (``JAX_ENABLE_X64=1``), which has no float64. ``"float32"`` is Keras's
+        (and the tutorial's) default and the fastest. Keras always sums the loss
+        in float32 and rounds inputs to float32 on their way into ``predict``.
     callbacks : list of keras.callbacks.Callback or None, default=None
 
     Attributes
@@ -281,8 +282,13 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
             f"{type(self.model).__name__}.")
 
     def _dtype(self):
-        """The network's float dtype: ``dtype``, or the training data's."""
-        return self.dtype or self.X_dtype_.name
+        """The network's float dtype: ``dtype``, or the training data's if the
+        backend has it (JAX has float64 only in its x64 mode)."""
+        if self.dtype:
+            return self.dtype
+        if self.X_dtype_ == np.float64 and not float64_available():
+            return "float32"
+        return self.X_dtype_.name
 
     def _regularizer(self):
         if not (self.alpha or self.l1_alpha):

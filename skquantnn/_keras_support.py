@@ -65,6 +65,19 @@ def dense_block(units, activation, regularizer, dtype=None):
                                kernel_regularizer=regularizer, dtype=dtype)]
 
 
+def float64_available():
+    """Whether the Keras backend computes in float64 when asked to.
+
+    JAX does only in its x64 mode (``JAX_ENABLE_X64=1``); otherwise it warns and
+    falls back to float32 at every float64 request.
+    """
+    if keras.backend.backend() != "jax":
+        return True
+    import jax
+
+    return bool(jax.config.jax_enable_x64)
+
+
 @keras.saving.register_keras_serializable(package="skquantnn")
 class WeightPenalty(keras.regularizers.L1L2):
     """L1 + L2 weight penalty, returned in Keras's float type.
