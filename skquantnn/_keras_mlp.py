@@ -37,6 +37,7 @@ from skquantnn._keras_support import (
 from skquantnn._validation import (
     SCALE_HINT,
     SHARED_CONSTRAINTS,
+    check_finite_predictions,
     check_hidden_layer_sizes,
     diverged,
 )
@@ -493,12 +494,9 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
                                 callbacks=self._predict_callbacks)
             for start in range(0, len(X), block)])
         # JAX without its x64 mode computes in float32 whatever the layers ask for
-        y_pred = np.asarray(y_pred).astype(X.dtype, copy=False)
-        if not np.isfinite(y_pred).all():
-            raise ValueError(
-                "The network's predictions are not finite for some rows of X; the "
-                f"largest |value| in X is {np.abs(X).max():.3g}. Keras computes in "
-                f"float32 by default: {SCALE_HINT}.")
+        y_pred = y_pred.astype(X.dtype, copy=False)
+        check_finite_predictions(
+            y_pred, X, f"Keras computes in float32 by default: {SCALE_HINT}.")
         return y_pred.ravel() if self.y_ndim_ == 1 else y_pred
 
     # ------------------------------------------------------------- persistence

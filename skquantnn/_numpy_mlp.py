@@ -22,7 +22,11 @@ from skquantnn._activations import (
 )
 from skquantnn._network import FlatLayout, forward, glorot_uniform_init
 from skquantnn._training import Network, train
-from skquantnn._validation import SHARED_CONSTRAINTS, check_hidden_layer_sizes
+from skquantnn._validation import (
+    SHARED_CONSTRAINTS,
+    check_finite_predictions,
+    check_hidden_layer_sizes,
+)
 
 _ACTIVATION_NAMES = set(ACTIVATIONS) | set(ACTIVATION_ALIASES)
 
@@ -349,12 +353,8 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
                                canonical_activation(self.activation),
                                self.out_activation_)
                 y_pred[block] = H[-1]
-        if not np.isfinite(y_pred).all():
-            raise ValueError(
-                "The network's predictions are not finite for some rows of X; the "
-                f"largest |value| in X is {np.abs(X).max():.3g}. Scale the inputs "
-                "the way the training data was scaled."
-            )
+        check_finite_predictions(
+            y_pred, X, "Scale the inputs the way the training data was scaled.")
         return y_pred.ravel() if self._y_1d else y_pred
 
     def _network(self, layer_units):

@@ -92,6 +92,23 @@ def chronological_split(n_samples, validation_fraction, validation_gap=0):
 SCALE_HINT = "scale the inputs (for example with StandardScaler in a Pipeline)"
 
 
+def check_finite_predictions(y_pred, X, advice):
+    """Raise the ValueError both estimators give instead of NaN or inf predictions.
+
+    Parameters
+    ----------
+    y_pred : ndarray
+    X : ndarray of shape (n_samples, n_features)
+        The inputs, whose largest magnitude the message reports.
+    advice : str
+        What to change, as one or more sentences.
+    """
+    if not np.isfinite(y_pred).all():
+        raise ValueError(
+            "The network's predictions are not finite for some rows of X; the "
+            f"largest |value| in X is {np.abs(X).max():.3g}. {advice}")
+
+
 def diverged(loss, epoch, advice):
     """The ValueError both estimators raise when the training loss is not finite.
 
