@@ -21,6 +21,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from skquantnn._keras_compiled import compiled, forget_eager_kernels
 from skquantnn._keras_support import (
     KERAS_ACTIVATIONS,
     KERAS_LOSSES,
@@ -320,6 +321,7 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         self.feature_encoder_ = self.feature_encoder.fit(X)
         with local_seeds(self._seed("build")):
             self.model_ = self._build_keras_model()
+        forget_eager_kernels()
         self._initialize_callbacks()
         return X, y
 
@@ -452,12 +454,14 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
                 min_delta=self.tol, restore_best_weights=True))
         fit_args = route_params_fit(self.get_params())
         fit_args.update(kwargs)
-        with local_seeds(seed):
-            history = self.model_.fit(
+        with local_seeds(seed), compiled(self.model_, train=True) as model:
+            history = model.fit(
                 batches, validation_data=validation,
                 validation_batch_size=self.predict_batch_size,
                 epochs=initial_epoch + epochs, initial_epoch=initial_epoch,
-                verbose=self.verbose, callbacks=callbacks, **fit_args)
+                # the batches shuffle their rows; Keras must not reorder them
+                shuffle=False, verbose=self.verbose, callbacks=callbacks,
+                **fit_args)
         if not warm_start or not hasattr(self, "history_") or initial_epoch == 0:
             self.history_ = defaultdict(list)
         for key, values in history.history.items():
@@ -488,11 +492,12 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         X, _ = self._validate_data(X, reset=False)
         # Keras converts whatever it is given at once; hand it bounded blocks.
         block = self.predict_batch_size * _BATCHES_PER_PREDICT_CALL
-        y_pred = np.concatenate([
-            self.model_.predict(X[start:start + block],
-                                batch_size=self.predict_batch_size, verbose=0,
-                                callbacks=self._predict_callbacks)
-            for start in range(0, len(X), block)])
+        with compiled(self.model_, train=False) as model:
+            y_pred = np.concatenate([
+                model.predict(X[start:start + block],
+                              batch_size=self.predict_batch_size, verbose=0,
+                              callbacks=self._predict_callbacks)
+                for start in range(0, len(X), block)])
         # JAX without its x64 mode computes in float32 whatever the layers ask for
         y_pred = y_pred.astype(X.dtype, copy=False)
         check_finite_predictions(
