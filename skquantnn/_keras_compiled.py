@@ -59,9 +59,10 @@ class _Twin:
 def architecture_key(model):
     """A string naming ``model``'s layers and compile settings, or None.
 
-    Two models with the same key trace the same functions. Layer names are left
-    out: Keras numbers them afresh for every model. None means the model is not
-    one this module can twin.
+    Two models with the same key trace the same functions. Layer names and
+    seeds are left out: Keras numbers layers afresh for every model, and seeds
+    differ with ``random_state``. None means the model is not one this module
+    can twin.
     """
     if type(model) is not keras.Sequential or not model.built or \
             not model.compiled or model.optimizer is None:
@@ -77,9 +78,11 @@ def architecture_key(model):
 
 
 def _without_names(config):
+    # Seeds only set where random variables start, and the twin gets those
+    # variables' values; they do not change what is traced.
     if isinstance(config, dict):
         return {key: _without_names(value) for key, value in config.items()
-                if key != "name"}
+                if key not in ("name", "seed")}
     if isinstance(config, list | tuple):
         return [_without_names(value) for value in config]
     return config

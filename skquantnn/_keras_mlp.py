@@ -29,6 +29,7 @@ from skquantnn._keras_support import (
     dense_block,
     float64_available,
     keras,
+    layer_seeds,
     local_seeds,
     make_loss,
     model_from_bytes,
@@ -256,13 +257,16 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         """
         regularizer = self._regularizer()
         dtype = self._dtype()
+        seeds = layer_seeds(self._seed("build"))
         layers = [keras.Input(shape=(meta["n_features_in_"],), dtype=dtype)]
         for units in check_hidden_layer_sizes(self.hidden_layer_sizes):
-            layers += dense_block(units, self.activation, regularizer, dtype)
+            layers += dense_block(units, self.activation, regularizer, dtype,
+                                  next(seeds))
             if self.dropout:
-                layers.append(keras.layers.Dropout(self.dropout, dtype=dtype))
+                layers.append(keras.layers.Dropout(self.dropout, dtype=dtype,
+                                                   seed=next(seeds)))
         layers += dense_block(meta["n_outputs_"], self.output_activation, regularizer,
-                              dtype)
+                              dtype, next(seeds))
         model = keras.Sequential(layers, name="mlp")
         model.compile(**compile_kwargs)
         return model

@@ -51,18 +51,34 @@ def make_loss(name, huber_delta, dtype):
     return keras.losses.MeanSquaredError(dtype=dtype)
 
 
-def dense_block(units, activation, regularizer, dtype=None):
-    """``Dense(units, activation)`` as a list of layers.
+def layer_seeds(seed):
+    """Endless int seeds for a model's random layers, drawn from ``seed``.
+
+    ``seed=None`` gives None forever: Keras then draws each layer's seed from
+    Python's ``random``. Explicit seeds keep a build reproducible even while
+    another thread (a Dask worker's event loop, say) draws from ``random``.
+    """
+    rng = None if seed is None else np.random.default_rng(seed)
+    while True:
+        yield None if rng is None else int(rng.integers(np.iinfo(np.int32).max))
+
+
+def dense_block(units, activation, regularizer, dtype=None, seed=None):
+    """``Dense(units, activation)`` as a list of layers, Glorot-initialised from
+    ``seed``.
 
     ``leaky_relu`` gets its own layer so that its slope is NumpyMLPRegressor's
     (Keras's string ``"leaky_relu"`` uses 0.2) and the model still saves.
     """
     keras_name = KERAS_ACTIVATIONS[activation]
+    dense = keras.layers.Dense(
+        units, activation=None if keras_name == "leaky_relu" else keras_name,
+        kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
+        kernel_regularizer=regularizer, dtype=dtype)
     if keras_name == "leaky_relu":
-        return [keras.layers.Dense(units, kernel_regularizer=regularizer, dtype=dtype),
-                keras.layers.LeakyReLU(negative_slope=LEAKY_RELU_SLOPE, dtype=dtype)]
-    return [keras.layers.Dense(units, activation=keras_name,
-                               kernel_regularizer=regularizer, dtype=dtype)]
+        return [dense, keras.layers.LeakyReLU(negative_slope=LEAKY_RELU_SLOPE,
+                                              dtype=dtype)]
+    return [dense]
 
 
 def float64_available():

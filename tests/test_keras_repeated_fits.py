@@ -1,9 +1,11 @@
 """Many KerasMLPRegressor fits in one process: shared compiled twins, same results,
 bounded memory."""
 
+import random
 import subprocess
 import sys
 import textwrap
+import threading
 
 import keras
 import numpy as np
@@ -172,3 +174,25 @@ def test_memory_stays_flat_over_many_fits():
                          capture_output=True, text=True).stdout
     growth_mb_per_fit = float(out.split()[-1])
     assert growth_mb_per_fit < 1.0
+
+
+def test_seeded_fits_ignore_other_threads_drawing_from_random(data):
+    # A Dask worker's event loop draws from Python's `random` while tasks run;
+    # the network's seeds must not come from there.
+    X, y = data
+    expected = small(dropout=0.2).fit(X, y).predict(X)
+    stop = threading.Event()
+
+    def draw():
+        while not stop.is_set():
+            random.random()
+
+    thread = threading.Thread(target=draw)
+    thread.start()
+    try:
+        predictions = [small(dropout=0.2).fit(X, y).predict(X) for _ in range(2)]
+    finally:
+        stop.set()
+        thread.join()
+    for got in predictions:
+        np.testing.assert_array_equal(got, expected)
