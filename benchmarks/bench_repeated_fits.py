@@ -50,7 +50,8 @@ def report(name, memory, seconds):
     half = len(memory) // 2
     growth = (memory[-1] - memory[half - 1]) / (len(memory) - half)
     marks = "  ".join(f"{memory[k - 1]:6.0f}" for k in CHECKPOINTS if k <= len(memory))
-    print(f"{name:<8} {marks}   {growth:6.2f} MB/fit   {seconds / len(memory):.3f} s/fit")
+    per_fit = seconds / len(memory)
+    print(f"{name:<8} {marks}   {growth:6.2f} MB/fit   {per_fit:.3f} s/fit")
 
 
 def main():

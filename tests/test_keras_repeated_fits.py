@@ -59,7 +59,8 @@ def test_a_shared_twin_trains_exactly_as_a_model_of_its_own(data, fresh_twins,
     assert not _keras_compiled._twins
 
     fresh_twins.setattr(_keras_compiled, "MAX_TWINS", 8)
-    small(random_state=7, **params).fit(X[::-1], y[::-1])  # leaves its state in the twin
+    # another estimator leaves its own state in the twin first
+    small(random_state=7, **params).fit(X[::-1], y[::-1])
     shared = fit_and_continue(small(**params), X, y, weights)
     assert len(_keras_compiled._twins) == 1
     np.testing.assert_array_equal(shared[0], alone[0])
