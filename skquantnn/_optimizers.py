@@ -12,14 +12,41 @@ import math
 
 import numpy as np
 
+#: Updates between two flushes of subnormal numbers to zero.
+FLUSH_EVERY = 256
+
+
+def flush_subnormals(*arrays):
+    """Set the subnormal entries of ``arrays`` (nonzero, smaller in magnitude
+    than the dtype's smallest normal number) to zero, in place.
+
+    A penalised weight that gets no gradient from the data (a dead ReLU unit's)
+    decays geometrically, and after tens of thousands of steps it is subnormal.
+    CPUs compute with subnormal numbers many times slower: a weight matrix
+    holding a few dozen of them made each forward pass about 5x slower in a
+    10-million-row streaming fit. Their value is below any float's resolution of
+    the other terms, so zero changes nothing else.
+    """
+    for a in arrays:
+        np.copyto(a, 0, where=np.abs(a) < np.finfo(a.dtype).tiny)
+
 
 class _Optimizer:
-    """What both optimizers share: the learning rate and the stopping hooks."""
+    """What both optimizers share: the learning rate, the stopping hooks and the
+    flush of subnormal numbers every ``FLUSH_EVERY`` updates."""
 
     def __init__(self, params, learning_rate_init):
         self.learning_rate_init = learning_rate_init
         self.learning_rate = float(learning_rate_init)
         self._step = np.empty_like(params)
+        self._updates = 0
+
+    def _count_update(self, *state):
+        """Count one update; every ``FLUSH_EVERY``-th, flush ``state``'s
+        subnormal numbers."""
+        self._updates += 1
+        if self._updates % FLUSH_EVERY == 0:
+            flush_subnormals(*state)
 
     def accepts(self, params):
         """Whether this optimizer's state fits ``params`` (shape and dtype)."""
@@ -90,6 +117,7 @@ class SGDOptimizer(_Optimizer):
             params += step
         else:
             params += v
+        self._count_update(params, v)
 
     def iteration_ends(self, time_step):
         """Update the learning rate after an epoch (``"invscaling"`` only)."""
@@ -179,3 +207,4 @@ class AdamOptimizer(_Optimizer):
         np.divide(m, step, out=step)
         step *= self.learning_rate * (1 - self.beta_1) / root
         params -= step
+        self._count_update(params, m, v)

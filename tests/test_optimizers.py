@@ -9,7 +9,12 @@ from sklearn.neural_network._stochastic_optimizers import (
     SGDOptimizer as SkSGD,
 )
 
-from skquantnn._optimizers import AdamOptimizer, SGDOptimizer
+from skquantnn._optimizers import (
+    FLUSH_EVERY,
+    AdamOptimizer,
+    SGDOptimizer,
+    flush_subnormals,
+)
 
 
 def random_steps(seed=0, n_steps=25, size=37):
@@ -64,3 +69,29 @@ def test_accepts_checks_shape_and_dtype():
     assert opt.accepts(np.zeros(5))
     assert not opt.accepts(np.zeros(6))
     assert not opt.accepts(np.zeros(5, dtype=np.float32))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_flush_subnormals_zeroes_only_subnormal_entries(dtype):
+    tiny = np.finfo(dtype).tiny
+    a = np.array([tiny / 4, -tiny / 8, tiny, -2 * tiny, 0.0, 1.5], dtype=dtype)
+    flush_subnormals(a)
+    np.testing.assert_array_equal(
+        a, np.array([0.0, 0.0, tiny, -2 * tiny, 0.0, 1.5], dtype=dtype))
+
+
+@pytest.mark.parametrize("make", [
+    lambda p: AdamOptimizer(p),
+    lambda p: SGDOptimizer(p, momentum=0.9),
+])
+def test_optimizers_flush_subnormal_state_every_flush_every_updates(make):
+    # a dead unit's penalised weight that decayed below the smallest normal float
+    subnormal = np.finfo(np.float32).tiny / 16
+    params = np.array([subnormal, 0.5], dtype=np.float32)
+    optimizer = make(params)
+    no_gradient = np.zeros(2, dtype=np.float32)
+    for _ in range(FLUSH_EVERY - 1):
+        optimizer.update_params(params, no_gradient)
+    assert params[0] == subnormal and params[1] == 0.5
+    optimizer.update_params(params, no_gradient)
+    assert params[0] == 0 and params[1] == 0.5
