@@ -1,9 +1,7 @@
 """KerasMLPRegressor: the tutorial's Keras network as a scikit-learn regressor."""
 
-import copy
 import math
 from collections import defaultdict
-from contextlib import contextmanager
 from numbers import Integral, Real
 
 import skquantnn._keras_env  # noqa: F401  (quiets TensorFlow; before Keras)
@@ -22,6 +20,7 @@ from sklearn.utils.validation import (
 )
 
 from skquantnn._keras_compiled import compiled, forget_eager_kernels
+from skquantnn._keras_state import from_plain_state, kept_on_error, to_plain_state
 from skquantnn._keras_support import (
     KERAS_ACTIVATIONS,
     KERAS_LOSSES,
@@ -32,8 +31,6 @@ from skquantnn._keras_support import (
     layer_seeds,
     local_seeds,
     make_loss,
-    model_from_bytes,
-    model_to_bytes,
     training_batches,
 )
 from skquantnn._validation import (
@@ -393,7 +390,7 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
             raise ValueError(
                 "early_stopping=True needs a validation set: set validation_split "
                 "(for example 0.1) as well.")
-        with self._previous_fit_kept_on_error():
+        with kept_on_error(self):
             return super().fit(X, y, sample_weight=sample_weight, **kwargs)
 
     def partial_fit(self, X, y, sample_weight=None, **kwargs):
@@ -413,36 +410,8 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         """
         self._validate_params()
         _require_y(self, y)
-        with self._previous_fit_kept_on_error():
+        with kept_on_error(self):
             return super().partial_fit(X, y, sample_weight=sample_weight, **kwargs)
-
-    @contextmanager
-    def _previous_fit_kept_on_error(self):
-        """Put back the previous model, weights and history if fitting raises.
-
-        A refit builds a new model and a warm start trains the current one in
-        place; either way a failed call must leave the last good fit usable.
-        """
-        saved = dict(vars(self))
-        history = copy.deepcopy(getattr(self, "history_", None))
-        model = getattr(self, "model_", None)
-        state = None if model is None else (
-            model.get_weights(),
-            [keras.ops.convert_to_numpy(v) for v in model.optimizer.variables])
-        try:
-            yield
-        except BaseException:
-            vars(self).clear()
-            vars(self).update(saved)
-            if history is not None:
-                self.history_ = history
-            if state is not None:
-                model.set_weights(state[0])
-                if len(model.optimizer.variables) == len(state[1]):
-                    for variable, value in zip(model.optimizer.variables, state[1],
-                                               strict=True):
-                        variable.assign(value)
-            raise
 
     def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs,
                          initial_epoch, **kwargs):
@@ -510,30 +479,12 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
 
     # ------------------------------------------------------------- persistence
     def __getstate__(self):
-        """The estimator's state with the Keras model as ``.keras`` file bytes.
-
-        Plain data only (arrays, dicts, strings), so that pickle, joblib and the
-        safe ``skops.io`` format all store the same thing, and loading it back
-        runs Keras's own loader in safe mode rather than arbitrary code.
-        """
-        state = dict(super().__getstate__())  # may be our own __dict__
-        if "model_" in state:
-            state["model_"] = model_to_bytes(state["model_"])
-        if "history_" in state:
-            state["history_"] = {k: list(v) for k, v in state["history_"].items()}
-        if "X_dtype_" in state:
-            state["X_dtype_"] = state["X_dtype_"].name
-        return state
+        """The estimator's state as plain data, the Keras model as ``.keras``
+        bytes (see ``_keras_state.to_plain_state``)."""
+        return to_plain_state(super().__getstate__())  # may be our own __dict__
 
     def __setstate__(self, state):
-        state = dict(state)
-        if isinstance(state.get("model_"), np.ndarray):
-            state["model_"] = model_from_bytes(state["model_"])
-        if "history_" in state:
-            state["history_"] = defaultdict(list, state["history_"])
-        if "X_dtype_" in state:
-            state["X_dtype_"] = np.dtype(state["X_dtype_"])
-        super().__setstate__(state)
+        super().__setstate__(from_plain_state(state))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

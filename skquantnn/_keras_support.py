@@ -5,9 +5,7 @@ Nothing here touches a backend directly: only Keras 3's public API, Python's
 """
 
 import random
-import tempfile
 from contextlib import contextmanager
-from pathlib import Path
 
 import skquantnn._keras_env  # noqa: F401  (quiets TensorFlow; before Keras)
 
@@ -200,24 +198,3 @@ def training_batches(X, Y, sample_weight, validation_split, validation_gap,
     head, tail = chronological_split(len(X), validation_split, validation_gap)
     return (ShuffledBatches(tuple(a[head] for a in arrays), batch_size, shuffle, seed),
             tuple(a[tail] for a in arrays))
-
-
-def model_to_bytes(model):
-    """A Keras model (architecture, weights, optimizer state) as ``.keras`` bytes.
-
-    Returns
-    -------
-    ndarray of dtype uint8
-    """
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "model.keras"
-        model.save(path)
-        return np.frombuffer(path.read_bytes(), dtype=np.uint8).copy()
-
-
-def model_from_bytes(data):
-    """The Keras model saved by :func:`model_to_bytes`, loaded in safe mode."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "model.keras"
-        path.write_bytes(np.asarray(data, dtype=np.uint8).tobytes())
-        return keras.saving.load_model(path, safe_mode=True)
