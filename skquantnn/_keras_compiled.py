@@ -28,6 +28,7 @@ import threading
 from collections import OrderedDict
 from contextlib import contextmanager
 
+from skquantnn._keras_state import copy_values, state_variables
 from skquantnn._keras_support import keras, local_seeds
 
 #: How many architectures keep a compiled twin; the least recently used goes.
@@ -68,23 +69,23 @@ def architecture_key(model):
             not model.compiled or model.optimizer is None:
         return None
     try:
-        layers = [_without_names(keras.saving.serialize_keras_object(layer))
+        layers = [_without_names_and_seeds(keras.saving.serialize_keras_object(layer))
                   for layer in model.layers]
-        compiled = _without_names(model.get_compile_config())
+        compiled = _without_names_and_seeds(model.get_compile_config())
         loss_dtype = str(getattr(model.loss, "dtype", None))
         return json.dumps([layers, compiled, loss_dtype], sort_keys=True)
     except (TypeError, ValueError, NotImplementedError):
         return None
 
 
-def _without_names(config):
+def _without_names_and_seeds(config):
     # Seeds only set where random variables start, and the twin gets those
     # variables' values; they do not change what is traced.
     if isinstance(config, dict):
-        return {key: _without_names(value) for key, value in config.items()
+        return {key: _without_names_and_seeds(value) for key, value in config.items()
                 if key not in ("name", "seed")}
     if isinstance(config, list | tuple):
-        return [_without_names(value) for value in config]
+        return [_without_names_and_seeds(value) for value in config]
     return config
 
 
@@ -128,21 +129,6 @@ def clear_twins():
         _twins.clear()
 
 
-def _state(model, optimizer):
-    """The variables that make up ``model``'s state, in a fixed order."""
-    variables = [v for layer in model.layers for v in layer.variables]
-    if optimizer:
-        variables += list(model.optimizer.variables)
-    return variables
-
-
-def _copy(source, target):
-    # Through NumPy, so that no two models share a buffer: JAX's train step
-    # donates (frees) its input buffers.
-    for s, t in zip(source, target, strict=True):
-        t.assign(keras.ops.convert_to_numpy(s))
-
-
 @contextmanager
 def compiled(model, train):
     """Yield a compiled model that computes as ``model`` would, sharing traces.
@@ -169,11 +155,12 @@ def compiled(model, train):
     with twin.lock:
         if train and not model.optimizer.built:
             model.optimizer.build(model.trainable_variables)
-        own, shared = _state(model, train), _state(twin.model, train)
+        own = state_variables(model, optimizer=train)
+        shared = state_variables(twin.model, optimizer=train)
         if [v.shape for v in own] != [v.shape for v in shared]:
             yield model
             return
-        _copy(own, shared)
+        copy_values(own, shared)
         yield twin.model
         if train:
-            _copy(shared, own)
+            copy_values(shared, own)

@@ -12,10 +12,29 @@ import numpy as np
 from skquantnn._keras_support import keras
 
 
+def state_variables(model, optimizer):
+    """The variables that make up ``model``'s state, in a fixed order: every
+    layer's (weights and dropout seed state), then the optimizer's if asked."""
+    variables = [v for layer in model.layers for v in layer.variables]
+    if optimizer:
+        variables += list(model.optimizer.variables)
+    return variables
+
+
+def copy_values(source, target):
+    """Assign each ``source`` variable's value to the ``target`` one in its place.
+
+    Through NumPy, so that no two variables share a buffer: JAX's train step
+    donates (frees) its input buffers.
+    """
+    for s, t in zip(source, target, strict=True):
+        t.assign(keras.ops.convert_to_numpy(s))
+
+
 @contextmanager
 def kept_on_error(estimator):
-    """Put back ``estimator``'s attributes, model weights, optimizer state and
-    history if the block raises.
+    """Put back ``estimator``'s attributes, model state (weights, dropout seed
+    state, optimizer state) and history if the block raises.
 
     A refit builds a new model and a warm start trains the current one in place;
     either way a failed call must leave the last good fit usable.
@@ -23,9 +42,9 @@ def kept_on_error(estimator):
     saved = dict(vars(estimator))
     history = copy.deepcopy(getattr(estimator, "history_", None))
     model = getattr(estimator, "model_", None)
-    state = None if model is None else (
-        model.get_weights(),
-        [keras.ops.convert_to_numpy(v) for v in model.optimizer.variables])
+    # A first fit may build optimizer variables after this: those stay as built.
+    variables = [] if model is None else state_variables(model, optimizer=True)
+    values = [np.array(keras.ops.convert_to_numpy(v)) for v in variables]  # copies
     try:
         yield
     except BaseException:
@@ -33,13 +52,8 @@ def kept_on_error(estimator):
         vars(estimator).update(saved)
         if history is not None:
             estimator.history_ = history
-        if state is not None:
-            model.set_weights(state[0])
-            # a first fit builds the optimizer's variables: only restore a match
-            if len(model.optimizer.variables) == len(state[1]):
-                for variable, value in zip(model.optimizer.variables, state[1],
-                                           strict=True):
-                    variable.assign(value)
+        for variable, value in zip(variables, values, strict=True):
+            variable.assign(value)
         raise
 
 
