@@ -32,14 +32,21 @@ def numpy_search():
         cv=TimeSeriesSplit(n_splits=2), n_jobs=-1)
 
 
-def test_numpy_grid_search_on_dask_matches_the_local_one(client):
+def searched_on_dask_and_locally(make_search):
+    """The same search fitted on the cluster and in this process; their mean
+    test scores must be equal."""
     X, y = make_economic_regression(n_samples=300, random_state=0)
-    remote, local = numpy_search(), numpy_search()
+    remote, local = make_search(), make_search()
     with joblib.parallel_backend("dask"):
         remote.fit(X, y)
     local.set_params(n_jobs=1).fit(X, y)
     np.testing.assert_array_equal(remote.cv_results_["mean_test_score"],
                                   local.cv_results_["mean_test_score"])
+    return remote, local, X
+
+
+def test_numpy_grid_search_on_dask_matches_the_local_one(client):
+    remote, local, _ = searched_on_dask_and_locally(numpy_search)
     assert remote.best_params_ == local.best_params_
     executed = client.run(lambda dask_worker: dask_worker.state.executed_count)
     assert len(executed) == 2 and all(count > 0 for count in executed.values())
@@ -54,13 +61,7 @@ def keras_search():
 
 @pytest.mark.keras
 def test_keras_grid_search_on_dask_matches_the_local_one(client):
-    X, y = make_economic_regression(n_samples=300, random_state=0)
-    remote, local = keras_search(), keras_search()
-    with joblib.parallel_backend("dask"):
-        remote.fit(X, y)
-    local.set_params(n_jobs=1).fit(X, y)
-    np.testing.assert_array_equal(remote.cv_results_["mean_test_score"],
-                                  local.cv_results_["mean_test_score"])
+    remote, local, X = searched_on_dask_and_locally(keras_search)
     assert remote.best_estimator_[-1].model_.layers[0].units in (4, 16)
     # the refitted best model predicts here, in the client process
     np.testing.assert_array_equal(remote.predict(X), local.predict(X))
