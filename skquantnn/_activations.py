@@ -157,14 +157,17 @@ def weighted_mean_loss(loss, y_pred, y_true, sample_weight=None, delta=1.0):
     ----------
     loss : str
         A key of ``LOSS_FUNCTIONS``.
-    y_pred, y_true : ndarray of shape (n_samples, n_outputs)
+    y_pred : ndarray of shape ([n_networks,] n_samples, n_outputs)
+    y_true : ndarray of shape (n_samples, n_outputs)
     sample_weight : ndarray of shape (n_samples,) or None
     delta : float
         Huber threshold.
 
     Returns
     -------
-    float
+    float or ndarray of shape (n_networks,)
+        One loss per member when ``y_pred`` has a member axis.
     """
-    pointwise = LOSS_FUNCTIONS[loss](y_pred - y_true, delta).mean(axis=1)
-    return float(np.average(pointwise, weights=sample_weight))
+    pointwise = LOSS_FUNCTIONS[loss](y_pred - y_true, delta).mean(axis=-1)
+    result = np.average(pointwise, axis=-1, weights=sample_weight)
+    return float(result) if np.ndim(result) == 0 else result

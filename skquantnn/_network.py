@@ -15,6 +15,12 @@ otherwise (``D_l = H_l``). Backward, from ``dH_L = dloss/dy_pred``::
 All parameters live in one flat vector (coefficients first, then intercepts, the
 order of scikit-learn's ``_pack``); ``coefs`` and ``intercepts`` are views into it,
 so an optimizer updates the whole network with one vectorised call.
+
+Several networks train side by side as one: their flat vectors are the rows of a
+``(n_networks, n_params)`` array, every ``W_l`` gains a leading member axis
+``(n_networks, n_in, n_out)``, and the same functions below run all members with
+batched matrix products (``np.matmul`` broadcasts the shared input ``X`` to every
+member). One network is either layout's plain case.
 """
 
 from itertools import pairwise
@@ -55,9 +61,16 @@ class FlatLayout:
         self.size = start
 
     def unpack(self, flat):
-        """Views of ``flat`` as ``(coefs, intercepts)`` lists, one entry per layer."""
-        coefs = [flat[a:b].reshape(shape) for a, b, shape in self._coef_slices]
-        intercepts = [flat[a:b] for a, b in self._intercept_slices]
+        """Views of ``flat`` as ``(coefs, intercepts)`` lists, one entry per layer.
+
+        ``flat`` of shape (n_params,) gives ``W_l`` of shape (n_in, n_out); of shape
+        (n_networks, n_params), ``W_l`` of shape (n_networks, n_in, n_out) and
+        ``b_l`` of shape (n_networks, n_out).
+        """
+        lead = flat.shape[:-1]
+        coefs = [flat[..., a:b].reshape(lead + shape)
+                 for a, b, shape in self._coef_slices]
+        intercepts = [flat[..., a:b] for a, b in self._intercept_slices]
         return coefs, intercepts
 
     def pack(self, coefs, intercepts, dtype):
@@ -86,14 +99,46 @@ def glorot_uniform_init(layer_units, activation, random_state, dtype):
     return coefs, intercepts
 
 
+def init_members(layout, n_networks, activation, random_state, dtype):
+    """``n_networks`` independent initialisations, one per row of the result.
+
+    Member 0 draws first, so one network gets exactly scikit-learn's weights.
+
+    Returns
+    -------
+    theta : ndarray of shape (n_networks, n_params)
+    """
+    return np.stack([
+        layout.pack(*glorot_uniform_init(layout.layer_units, activation,
+                                         random_state, dtype), dtype)
+        for _ in range(n_networks)])
+
+
+def soft_clip(X, limit):
+    """RealMLP's smooth clipping of standardised inputs, ``x / sqrt(1 + (x/c)^2)``.
+
+    Close to the identity for ``|x| << c`` and bounded by ``c``, so a network never
+    sees inputs far outside the range it was trained on.
+    """
+    return X / np.sqrt(1.0 + (X / limit) ** 2)
+
+
+def soft_clip_derivative(X, limit):
+    """``d soft_clip / dx = (1 + (x/c)^2) ** -1.5``."""
+    return (1.0 + (X / limit) ** 2) ** -1.5
+
+
 def forward(X, coefs, intercepts, activation, out_activation, masks=None, out=None):
     """Forward pass, keeping every layer's output for the backward pass.
 
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features)
+        Shared by every member.
     coefs, intercepts : lists of ndarray
-        Per-layer ``W_l`` of shape (n_in, n_out) and ``b_l`` of shape (n_out,).
+        Per-layer ``W_l`` of shape (n_in, n_out) and ``b_l`` of shape (n_out,), or
+        with a leading member axis (see :meth:`FlatLayout.unpack`); every output
+        then has that axis too.
     activation, out_activation : str
         Keys of ``ACTIVATIONS`` for the hidden layers and the output layer.
     masks : list of ndarray of shape (n_samples, n_units) or None
@@ -114,14 +159,15 @@ def forward(X, coefs, intercepts, activation, out_activation, masks=None, out=No
     H = [X]
     D = H if masks is None else [X]
     for layer in range(1, n_layers + 1):
-        Z = np.dot(D[-1], coefs[layer - 1],
-                   out=None if out is None else out[0][layer][:n])
-        Z += intercepts[layer - 1]
+        Z = np.matmul(D[-1], coefs[layer - 1],
+                      out=None if out is None else out[0][layer][..., :n, :])
+        Z += intercepts[layer - 1][..., None, :]
         if layer < n_layers:
             H.append(ACTIVATIONS[activation](Z))
             if masks is not None:
-                dropped = None if out is None else out[1][layer][:n]
-                D.append(np.multiply(H[-1], masks[layer - 1][:n], out=dropped))
+                dropped = None if out is None else out[1][layer][..., :n, :]
+                D.append(np.multiply(H[-1], masks[layer - 1][..., :n, :],
+                                     out=dropped))
         else:
             H.append(ACTIVATIONS[out_activation](Z))
             if masks is not None:
@@ -155,32 +201,39 @@ def backward(dY, H, D, coefs, activation, out_activation, coef_grads,
     dX : ndarray of shape (n_samples, n_features) or None
         ``dloss / dX`` when ``input_gradient`` is True.
     """
-    n = dY.shape[0]
-    # db = dZ.sum(0), as a product with a ones vector: faster on small batches
+    n = dY.shape[-2]
+    # db = dZ.sum(-2), as a product with a ones vector: faster on small batches
     ones = np.ones(n, dtype=dY.dtype) if deltas is None else deltas[0][:n]
     dZ = DERIVATIVES[out_activation](H[-1], dY)
     for layer in range(len(coefs), 1, -1):
-        np.dot(D[layer - 1].T, dZ, out=coef_grads[layer - 1])
-        np.dot(ones, dZ, out=intercept_grads[layer - 1])
-        out = None if deltas is None else deltas[layer - 1][:n]
-        dH = np.dot(dZ, coefs[layer - 1].T, out=out)
+        np.matmul(_T(D[layer - 1]), dZ, out=coef_grads[layer - 1])
+        np.matmul(ones, dZ, out=intercept_grads[layer - 1])
+        out = None if deltas is None else deltas[layer - 1][..., :n, :]
+        dH = np.matmul(dZ, _T(coefs[layer - 1]), out=out)
         if masks is not None:
-            dH *= masks[layer - 2][:n]
+            dH *= masks[layer - 2][..., :n, :]
         dZ = DERIVATIVES[activation](H[layer - 1], dH)
-    np.dot(D[0].T, dZ, out=coef_grads[0])
-    np.dot(ones, dZ, out=intercept_grads[0])
-    return dZ @ coefs[0].T if input_gradient else None
+    np.matmul(_T(D[0]), dZ, out=coef_grads[0])
+    np.matmul(ones, dZ, out=intercept_grads[0])
+    return np.matmul(dZ, _T(coefs[0])) if input_gradient else None
 
 
-def allocate_buffers(layer_units, n_rows, dtype):
+def _T(A):
+    """Transpose of the last two axes (each member's matrix)."""
+    return np.swapaxes(A, -1, -2)
+
+
+def allocate_buffers(layer_units, n_rows, dtype, lead=()):
     """Preallocated ``(H, D, deltas)`` buffers for batches of up to ``n_rows`` rows.
 
-    Index ``l`` of each list holds an ``(n_rows, layer_units[l])`` array. Index 0
-    of ``H`` and ``D`` is unused (the input is the batch itself); ``deltas[0]`` is
-    a vector of ones, used to sum over rows.
+    Index ``l`` of each list holds an ``lead + (n_rows, layer_units[l])`` array
+    (``lead`` is ``(n_networks,)`` for stacked members). Index 0 of ``H`` and ``D``
+    is unused (the input is the batch itself); ``deltas[0]`` is a vector of ones,
+    used to sum over rows.
     """
     def make(first):
-        return [first] + [np.empty((n_rows, u), dtype=dtype) for u in layer_units[1:]]
+        return [first] + [np.empty(lead + (n_rows, u), dtype=dtype)
+                          for u in layer_units[1:]]
 
     return make(None), make(None), make(np.ones(n_rows, dtype=dtype))
 
@@ -192,7 +245,7 @@ def output_gradient(loss, R, sample_weight, sw_sum, delta):
     ----------
     loss : str
         A key of ``LOSS_GRADIENTS``.
-    R : ndarray of shape (n_samples, n_outputs)
+    R : ndarray of shape ([n_networks,] n_samples, n_outputs)
         Residual ``y_pred - y_true``; overwritten with the gradient.
     sample_weight : ndarray of shape (n_samples,) or None
     sw_sum : float
@@ -207,15 +260,17 @@ def output_gradient(loss, R, sample_weight, sw_sum, delta):
     R = LOSS_GRADIENTS[loss](R, delta)
     if sample_weight is not None:
         R *= sample_weight[:, None]
-    R *= 1.0 / (sw_sum * R.shape[1])
+    R *= 1.0 / (sw_sum * R.shape[-1])
     return R
 
 
 def penalty(flat_coefs, alpha, l1_alpha, sw_sum):
-    """``(alpha/2 * ||W||^2 + l1_alpha * |W|_1) / sw_sum`` over all weights."""
+    """``(alpha/2 * ||W||^2 + l1_alpha * |W|_1) / sw_sum`` over all weights (of all
+    members: their sum)."""
     value = 0.0
     if alpha:
-        value += 0.5 * alpha * float(np.dot(flat_coefs, flat_coefs))
+        W = np.atleast_2d(flat_coefs)
+        value += 0.5 * alpha * float(np.einsum("ij,ij->", W, W))
     if l1_alpha:
         value += l1_alpha * float(np.abs(flat_coefs).sum())
     return value / sw_sum

@@ -20,15 +20,42 @@ from skquantnn._activations import (
     LOSS_FUNCTIONS,
     canonical_activation,
 )
-from skquantnn._network import FlatLayout, forward, glorot_uniform_init
-from skquantnn._training import Network, train
+from skquantnn._combine import (
+    ridge_loo,
+    shrinkage_weight,
+    weighted_mean_scale,
+)
+from skquantnn._network import (
+    FlatLayout,
+    backward,
+    forward,
+    init_members,
+    soft_clip,
+    soft_clip_derivative,
+)
+from skquantnn._training import Network, predict_flat, train
 from skquantnn._validation import (
     SHARED_CONSTRAINTS,
     check_finite_predictions,
     check_hidden_layer_sizes,
+    split_rows,
 )
 
 _ACTIVATION_NAMES = set(ACTIVATIONS) | set(ACTIVATION_ALIASES)
+
+#: The settings that make :class:`NumpyMLPRegressor` the network of
+#: scikit-learn's ``MLPRegressor`` (and of this package's first release): one
+#: network on the raw target, no skip connection, no clipping, no shrinkage, no
+#: early stopping. ``NumpyMLPRegressor(**SKLEARN_MLP_PARAMS)``.
+SKLEARN_MLP_PARAMS = {
+    "n_networks": 1,
+    "standardize_target": False,
+    "skip_connection": False,
+    "soft_clip": None,
+    "shrinkage": None,
+    "early_stopping": False,
+    "validation_fraction": 0.1,
+}
 
 
 class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
@@ -108,12 +135,18 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         Momentum of ``"sgd"``.
     nesterovs_momentum : bool, default=True
         Use Nesterov's momentum with ``"sgd"``.
-    early_stopping : bool, default=False
-        Hold out the chronological tail (see the note above) and stop when its
-        R^2 has not improved by ``tol`` for ``n_iter_no_change`` epochs; the best
-        weights are restored at the end. Stochastic solvers only.
-    validation_fraction : float in (0, 1), default=0.1
-        Share of the rows, taken from the end, held out for early stopping.
+    early_stopping : bool or "auto", default="auto"
+        Hold out the chronological tail (see the note above) and stop each member
+        when its R^2 there has not improved by ``tol`` for ``n_iter_no_change``
+        epochs; each member's best weights are restored at the end. Stochastic
+        solvers only. With ``shrinkage="auto"`` the first half of the tail stops
+        and the second half weighs (see ``shrinkage``). ``"auto"`` stops early
+        when the stopping rows number at least 20, and trains on every row
+        otherwise; ``True`` always holds them out (scikit-learn's default is
+        False).
+    validation_fraction : float in (0, 1), default=0.2
+        Share of the rows, taken from the end, held out for early stopping and
+        for weighing the hidden layers (scikit-learn's default is 0.1).
     validation_gap : int, default=0
         Rows dropped between the training part and the validation tail (an
         embargo, for targets that overlap in time).
@@ -129,26 +162,86 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
     predict_batch_size : int, default=65536
         Rows ``predict`` pushes through the network at a time: its working memory
         is this many rows times the widest layer, however long ``X`` is.
+    n_networks : int, default=8
+        Members trained side by side from different initial weights on the same
+        batches, in one vectorised pass (stacked weights, batched matrix
+        products); the forecast is their average. Averaging removes most of a
+        single network's seed-to-seed noise, which on financial data is a large
+        part of its error.
+    standardize_target : bool, default=True
+        Train on each target column scaled to zero mean and unit variance over
+        the training rows (RealMLP's ``normalize_output``), and map forecasts
+        back. Losses (``loss_``, ``loss_curve_``, ``validation_loss_curve_``) are
+        then in these standardised units, and ``huber_delta`` counts standard
+        deviations.
+    skip_connection : bool, default=True
+        Add a linear path from the inputs to the output: a ridge regression,
+        fitted first in closed form with its penalty chosen by leave-one-out
+        cross-validation (``skip_coef_``, ``skip_alpha_``); the hidden layers
+        then learn only what it leaves. After the hidden layers are weighed it is
+        refitted on every row, the held-out tail included, so the most recent
+        rows shape the forecast. The model nests a linear one: it can do little
+        worse than a tuned ridge regression.
+    soft_clip : float or None, default=3.0
+        The hidden layers see each input ``x`` as ``x / sqrt(1 + (x/c)^2)``,
+        ``c = soft_clip`` (RealMLP's smooth clipping): close to ``x`` within a few
+        standard deviations, never beyond ``c``, so an input far outside the
+        training range cannot push the network into wild extrapolation (the skip
+        connection still sees ``x``). Expects standardised inputs, as after a
+        ``StandardScaler``. None feeds ``x`` unchanged.
+    shrinkage : "auto", float in [0, 1] or None, default="auto"
+        How much of the hidden layers' forecast to drop: the forecast is the
+        linear part (skip connection, or the training mean without one) plus
+        ``1 - shrinkage`` times the members' average. ``"auto"`` chooses it per
+        output on the last rows of the held-out tail, which played no part in
+        training or stopping: the least-squares weight of the hidden layers'
+        forecast there, shrunk like a James-Stein estimate by the fit that chance
+        alone would give (``GAIN_PENALTY`` residual variances). Weighing needs 20
+        rows; with fewer, the weight is 0 and the forecast is the linear part.
+        None keeps the whole network forecast (no shrinkage, nothing held out).
 
     Attributes
     ----------
     coefs_ : list of ndarray of shape (n_in, n_out)
-        Weight matrix of each layer.
+        Weight matrix of each layer of the first network (member 0).
     intercepts_ : list of ndarray of shape (n_out,)
-        Bias vector of each layer.
+        Bias vector of each layer of the first network.
+    members_coefs_ : list of ndarray of shape (n_networks, n_in, n_out)
+        Every member's weights, layer by layer (``coefs_[i]`` is
+        ``members_coefs_[i][0]``).
+    members_intercepts_ : list of ndarray of shape (n_networks, n_out)
+        Every member's biases.
+    target_mean_, target_scale_ : ndarray of shape (n_outputs,)
+        What the network's output is scaled back with (the training rows' mean
+        and standard deviation with ``standardize_target``; 0 and 1 with no
+        standardisation and no anchor to shrink toward).
+    skip_coef_ : ndarray of shape (n_features, n_outputs)
+        The skip connection's weights in the target's units (zeros without one).
+    skip_intercept_ : ndarray of shape (n_outputs,)
+        The linear part's intercept in the target's units: the forecast when the
+        hidden layers' weight is 0 and ``x = 0``.
+    skip_alpha_ : float or None
+        The ridge penalty the skip connection's refit chose; None without one.
+    shrinkage_ : ndarray of shape (n_outputs,)
+        The shrinkage applied to the hidden layers' forecast, per output.
     loss_ : float
-        Training loss (with penalties) of the last epoch, or L-BFGS's final loss.
+        Training loss (with penalties) of the last epoch, or L-BFGS's final loss,
+        averaged over the members.
     best_loss_ : float or None
         Lowest training loss; None with early stopping.
     loss_curve_ : list of float
-        Training loss per epoch (per iteration for L-BFGS), penalties included.
+        Training loss per epoch (per iteration for L-BFGS), penalties included,
+        averaged over the members; in standardised units with
+        ``standardize_target``, and of what the hidden layers learn (the target
+        less the skip connection's forecast) with ``skip_connection``.
     validation_loss_curve_ : list of float or None
-        Loss on the validation tail per epoch, without penalties; None without
-        early stopping.
+        Loss on the stopping rows per epoch, without penalties, in the same units,
+        averaged over the members; None without early stopping.
     validation_scores_ : list of float or None
-        R^2 on the validation tail per epoch; None without early stopping.
+        R^2 on the stopping rows per epoch of what the hidden layers learn,
+        averaged over the members; None without early stopping.
     best_validation_score_ : float or None
-        Best of ``validation_scores_``.
+        Mean over the members of each one's best validation R^2.
     t_ : int
         Number of training rows seen by the optimizer.
     n_iter_ : int
@@ -207,6 +300,12 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "predict_batch_size": [Interval(Integral, 1, None, closed="left")],
+        "early_stopping": [StrOptions({"auto"}), "boolean"],
+        "n_networks": [Interval(Integral, 1, None, closed="left")],
+        "standardize_target": ["boolean"],
+        "skip_connection": ["boolean"],
+        "soft_clip": [None, Interval(Real, 0, None, closed="neither")],
+        "shrinkage": [None, StrOptions({"auto"}), Interval(Real, 0, 1, closed="both")],
     }
 
     def __init__(
@@ -234,8 +333,8 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         warm_start=False,
         momentum=0.9,
         nesterovs_momentum=True,
-        early_stopping=False,
-        validation_fraction=0.1,
+        early_stopping="auto",
+        validation_fraction=0.2,
         validation_gap=0,
         beta_1=0.9,
         beta_2=0.999,
@@ -243,6 +342,11 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         n_iter_no_change=10,
         max_fun=15000,
         predict_batch_size=65_536,
+        n_networks=8,
+        standardize_target=True,
+        skip_connection=True,
+        soft_clip=3.0,
+        shrinkage="auto",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -275,6 +379,11 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
         self.predict_batch_size = predict_batch_size
+        self.n_networks = n_networks
+        self.standardize_target = standardize_target
+        self.skip_connection = skip_connection
+        self.soft_clip = soft_clip
+        self.shrinkage = shrinkage
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -311,6 +420,10 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         """Run one epoch over ``X`` and ``y``, continuing the previous state.
 
         Use it to stream data that does not fit in memory, one chunk per call.
+        Nothing is held out: ``early_stopping="auto"`` is ignored and the
+        shrinkage is not re-estimated (a first call uses none). The first call
+        fits the target scaling and the skip connection on its chunk; later
+        calls keep them and train the hidden layers on.
 
         Parameters
         ----------
@@ -322,40 +435,91 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         -------
         self : NumpyMLPRegressor
         """
-        if self.early_stopping:
+        if self.early_stopping is True:
             raise ValueError(
                 "partial_fit does not support early_stopping=True: hold out your "
                 "own chronological validation chunk instead."
             )
         return self._fit(X, y, sample_weight, incremental=True)
 
-    def predict(self, X):
-        """Predict with the fitted network, ``predict_batch_size`` rows at a time.
+    def predict(self, X, return_std=False):
+        """Predict with the fitted model, ``predict_batch_size`` rows at a time.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+        return_std : bool, default=False
+            Also return the spread of the members' forecasts: the standard
+            deviation over the ``n_networks`` members of each one's forecast
+            (0 with one network), scikit-learn's convention of
+            ``GaussianProcessRegressor`` and ``BayesianRidge``. It measures how
+            much the fit depends on the initial weights, not the noise in ``y``.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             1-D when ``y`` was 1-D at fit time.
+        y_std : ndarray of the same shape as ``y_pred``
+            Only with ``return_std=True``.
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
         dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
         y_pred = np.empty((X.shape[0], self.n_outputs_), dtype=dtype)
+        y_std = np.empty_like(y_pred) if return_std else None
         # Overflow is reported below as one clear error, not as NumPy warnings.
         with np.errstate(over="ignore", invalid="ignore"):
             for start in range(0, X.shape[0], self.predict_batch_size):
                 block = slice(start, start + self.predict_batch_size)
-                H, _ = forward(X[block], self.coefs_, self.intercepts_,
-                               canonical_activation(self.activation),
-                               self.out_activation_)
-                y_pred[block] = H[-1]
+                members = self._member_forecasts(X[block])
+                y_pred[block] = self._linear_part(X[block]) + members.mean(axis=0)
+                if return_std:
+                    y_std[block] = members.std(axis=0)
         check_finite_predictions(
             y_pred, X, "Scale the inputs the way the training data was scaled.")
-        return y_pred.ravel() if self._y_1d else y_pred
+        if not return_std:
+            return y_pred.ravel() if self._y_1d else y_pred
+        if self._y_1d:
+            return y_pred.ravel(), y_std.ravel()
+        return y_pred, y_std
+
+    def _hidden_input(self, X):
+        return X if self.soft_clip is None else soft_clip(X, self.soft_clip)
+
+    def _network_weight(self):
+        """What multiplies each member's output: the target scale times the
+        hidden layers' weight, shape (n_outputs,)."""
+        return self.target_scale_ * (1.0 - self.shrinkage_)
+
+    def _member_forecasts(self, X):
+        """Each member's contribution to the forecast, (n_networks, n, n_outputs)."""
+        H, _ = forward(self._hidden_input(X), self.members_coefs_,
+                       self.members_intercepts_, canonical_activation(self.activation),
+                       self.out_activation_)
+        weight = self._network_weight()
+        return H[-1] if np.all(weight == 1) else H[-1] * weight.astype(H[-1].dtype)
+
+    def _linear_part(self, X):
+        if not self.skip_connection:
+            return self.skip_intercept_     # 0 for scikit-learn's network, exactly
+        return X @ self.skip_coef_ + self.skip_intercept_
+
+    def _input_gradient(self, X, output):
+        """``d y_pred[:, output] / dX`` row by row, shape (n_samples, n_features)."""
+        X = X.astype(self.coefs_[0].dtype, copy=False)
+        activation = canonical_activation(self.activation)
+        H, D = forward(self._hidden_input(X), self.members_coefs_,
+                       self.members_intercepts_, activation, self.out_activation_)
+        n_networks = self.members_coefs_[0].shape[0]
+        dY = np.zeros((n_networks, len(X), self.n_outputs_), dtype=X.dtype)
+        dY[:, :, output] = self._network_weight()[output] / n_networks
+        layout = FlatLayout([c.shape[0] for c in self.coefs_] + [self.n_outputs_])
+        scratch = layout.unpack(np.empty((n_networks, layout.size), dtype=X.dtype))
+        dX = backward(dY, H, D, self.members_coefs_, activation, self.out_activation_,
+                      *scratch, input_gradient=True).sum(axis=0)
+        if self.soft_clip is not None:
+            dX *= soft_clip_derivative(X, self.soft_clip)
+        return dX + self.skip_coef_[:, output]
 
     def _network(self, layer_units):
         return Network(
@@ -375,42 +539,122 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
                              dtype=(np.float64, np.float32),
                              reset=first_pass or not hasattr(self, "n_features_in_"))
         Y = (y.reshape(-1, 1) if y.ndim == 1 else y).astype(X.dtype, copy=False)
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
+        sw = sample_weight
+        if sw is not None:
+            sw = _check_sample_weight(sw, X, dtype=X.dtype, ensure_non_negative=True)
         rng = check_random_state(self.random_state)
         net = self._network([X.shape[1], *hidden, Y.shape[1]])
         if first_pass:
-            coefs, intercepts = glorot_uniform_init(
-                net.layout.layer_units, net.activation, rng, X.dtype)
+            theta = init_members(net.layout, self.n_networks, net.activation, rng,
+                                 X.dtype)
         else:
-            coefs, intercepts = self._current_weights(net.layout)
-        theta = net.layout.pack(coefs, intercepts, X.dtype)
+            theta = self._current_weights(net.layout, X.dtype)
+
+        stopping = (self.early_stopping
+                    if self.solver != "lbfgs" and not incremental else False)
+        train_rows, stop_rows, weigh_rows = split_rows(
+            len(X), stopping, self.shrinkage == "auto" and not incremental,
+            self.validation_fraction, self.validation_gap)
+        linear = self._fit_linear_part(X, Y, sw, train_rows, incremental)
+        T = self._hidden_target(X, Y, linear)
+        X_hidden = self._hidden_input(X)
+
+        def rows(part):
+            if part is None:
+                return None
+            return X_hidden[part], T[part], None if sw is None else sw[part]
 
         with np.errstate(over="ignore", invalid="ignore"):
             # A diverging loss is reported as one clear error by the loops.
             theta, optimizer, history = train(
-                self, theta, net, X, Y, sample_weight, rng, first_pass, incremental)
+                self, theta, net, rows(train_rows), rows(stop_rows), rng,
+                first_pass, incremental)
+        shrinkage = self._fit_shrinkage(theta, net, rows(weigh_rows), Y.shape[1],
+                                        incremental, len(X))
+        if self.skip_connection and train_rows.stop - train_rows.start < len(X):
+            # refit on every row: the held-out tail is the most recent past
+            mean, scale = linear[:2]
+            linear = (mean, scale, *ridge_loo(X, (Y - mean) / scale, sw))
 
         # Commit only now: an exception above leaves the previous fit untouched.
-        self.coefs_, self.intercepts_ = net.layout.unpack(theta)
+        self._commit(net, theta, optimizer, history, linear, shrinkage, y.ndim == 1)
+        return self
+
+    def _fit_linear_part(self, X, Y, sw, rows, incremental):
+        """``(mean, scale, coef, intercept, alpha)`` of the target scaling and the
+        skip connection (in standardised units), fitted on the training rows; a
+        continuing ``partial_fit`` keeps the previous ones."""
+        if incremental and hasattr(self, "target_mean_"):
+            return self._linear
+        n_outputs = Y.shape[1]
+        sw_rows = None if sw is None else sw[rows]
+        if self.standardize_target:
+            mean, scale = weighted_mean_scale(Y[rows], sw_rows)
+        elif self.skip_connection or self.shrinkage is not None:
+            # centre, so that shrinking pulls toward the training mean
+            mean, scale = weighted_mean_scale(Y[rows], sw_rows)[0], np.ones(n_outputs)
+        else:
+            mean, scale = np.zeros(n_outputs), np.ones(n_outputs)
+        mean, scale = mean.astype(X.dtype), scale.astype(X.dtype)
+        if not self.skip_connection:
+            return mean, scale, None, np.zeros(n_outputs, X.dtype), None
+        Z = (Y[rows] - mean) / scale
+        return (mean, scale, *ridge_loo(X[rows], Z, sw_rows))
+
+    def _hidden_target(self, X, Y, linear):
+        """What the hidden layers learn: the scaled target less the skip part."""
+        mean, scale, coef, intercept, _ = linear
+        if coef is None and not mean.any() and np.all(scale == 1):
+            return Y                          # scikit-learn's network: the raw y
+        T = (Y - mean) / scale
+        if coef is not None:
+            T -= X @ coef + intercept
+        return T
+
+    def _fit_shrinkage(self, theta, net, weighing, n_outputs, incremental, n_samples):
+        if self.shrinkage is None:
+            return np.zeros(n_outputs)
+        if self.shrinkage != "auto":
+            return np.full(n_outputs, float(self.shrinkage))
+        if incremental:
+            return getattr(self, "shrinkage_", np.zeros(n_outputs))
+        if weighing is None:
+            return np.ones(n_outputs)     # too few rows to weigh the hidden layers
+        X_w, T_w, sw_w = weighing
+        N = predict_flat(theta, net, X_w).mean(axis=0)
+        return 1.0 - shrinkage_weight(T_w, N, sw_w)
+
+    def _commit(self, net, theta, optimizer, history, linear, shrinkage, y_1d):
+        mean, scale, coef, intercept, alpha = linear
+        n_outputs = len(mean)
+        self._linear = linear
+        self.target_mean_, self.target_scale_ = mean, scale
+        self.skip_coef_ = (np.zeros((self.n_features_in_, n_outputs), mean.dtype)
+                           if coef is None else coef * scale)
+        self.skip_intercept_ = mean + scale * intercept
+        self.skip_alpha_ = alpha
+        self.shrinkage_ = shrinkage
+        self.members_coefs_, self.members_intercepts_ = net.layout.unpack(theta)
+        self.coefs_ = [c[0] for c in self.members_coefs_]
+        self.intercepts_ = [b[0] for b in self.members_intercepts_]
         self._optimizer = optimizer
-        self._y_1d = y.ndim == 1
+        self._y_1d = y_1d
         self.n_layers_ = len(net.layout.layer_units)
-        self.n_outputs_ = Y.shape[1]
+        self.n_outputs_ = n_outputs
         self.out_activation_ = net.out_activation
         self.loss_curve_ = history.loss_curve
         self.loss_ = history.loss_curve[-1] if history.loss_curve else history.best_loss
         self.best_loss_ = history.best_loss
         self.validation_scores_ = history.validation_scores
         self.validation_loss_curve_ = history.validation_loss_curve
-        self.best_validation_score_ = history.best_validation_score
+        best = history.best_validation_score
+        self._member_best_scores = best
+        self.best_validation_score_ = None if best is None else float(np.mean(best))
         self._no_improvement_count = history.no_improvement_count
         self.n_iter_ = history.n_iter
         self.t_ = history.t
-        return self
 
-    def _current_weights(self, layout):
+    def _current_weights(self, layout, dtype):
         shapes = list(pairwise(layout.layer_units))
         if [c.shape for c in self.coefs_] != shapes:
             raise ValueError(
@@ -418,7 +662,19 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
                 f"layers {[c.shape for c in self.coefs_]} but the data and "
                 f"hidden_layer_sizes ask for {shapes}. Refit with warm_start=False."
             )
-        return self.coefs_, self.intercepts_
+        members = getattr(self, "members_coefs_", None)
+        if (members is not None and len(members[0]) == self.n_networks
+                and np.shares_memory(members[0], self.coefs_[0])):
+            coefs, intercepts = self.members_coefs_, self.members_intercepts_
+        else:   # weights set by hand (or a changed n_networks): copy them to all
+            coefs = [np.broadcast_to(c, (self.n_networks, *c.shape))
+                     for c in self.coefs_]
+            intercepts = [np.broadcast_to(b, (self.n_networks, *b.shape))
+                          for b in self.intercepts_]
+        flat = [np.concatenate([np.reshape(c, (self.n_networks, -1)) for c in coefs]
+                               + [np.reshape(b, (self.n_networks, -1))
+                                  for b in intercepts], axis=1)]
+        return flat[0].astype(dtype, copy=True)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import r2_score
 from sklearn.utils import gen_batches
 
 from skquantnn._activations import LOSS_FUNCTIONS, weighted_mean_loss
@@ -26,7 +25,7 @@ from skquantnn._network import (
     penalty,
 )
 from skquantnn._optimizers import AdamOptimizer, SGDOptimizer
-from skquantnn._validation import SCALE_HINT, chronological_split, diverged
+from skquantnn._validation import SCALE_HINT, diverged
 
 KEPT = "The estimator keeps the weights it had before this call."
 
@@ -52,8 +51,8 @@ class History:
     validation_scores: list | None = None
     validation_loss_curve: list | None = None
     best_loss: float | None = np.inf
-    best_validation_score: float | None = None
-    no_improvement_count: int = 0
+    best_validation_score: np.ndarray | float | None = None
+    no_improvement_count: np.ndarray | int = 0
     n_iter: int = 0
     t: int = 0
     best_theta: np.ndarray | None = None
@@ -67,17 +66,19 @@ class History:
         return cls()
 
     @classmethod
-    def resume(cls, est):
+    def resume(cls, est, early_stopping):
         """A history continuing the fitted estimator's, as copies."""
-        history = cls.fresh(est.early_stopping)
+        history = cls.fresh(early_stopping)
         history.loss_curve = list(est.loss_curve_ or [])
         history.t = est.t_
-        history.no_improvement_count = getattr(est, "_no_improvement_count", 0)
-        if est.early_stopping and est.validation_scores_ is not None:
+        history.no_improvement_count = copy.copy(
+            getattr(est, "_no_improvement_count", 0))
+        if early_stopping and est.validation_scores_ is not None:
             history.validation_scores = list(est.validation_scores_)
             history.validation_loss_curve = list(est.validation_loss_curve_)
-            history.best_validation_score = est.best_validation_score_
-        elif not est.early_stopping and est.best_loss_ is not None:
+            history.best_validation_score = np.array(
+                getattr(est, "_member_best_scores", est.best_validation_score_))
+        elif not early_stopping and est.best_loss_ is not None:
             history.best_loss = est.best_loss_
         return history
 
@@ -88,9 +89,9 @@ class Workspace:
     Parameters
     ----------
     net : Network
-    theta : ndarray of shape (n_params,)
-        The flat parameters; ``coefs`` and ``intercepts`` are views into it, so it
-        must be updated in place.
+    theta : ndarray of shape (n_networks, n_params)
+        The flat parameters of every member; ``coefs`` and ``intercepts`` are
+        views into it, so it must be updated in place.
     n_rows : int
         Largest number of rows passed to :func:`loss_and_gradient`.
     """
@@ -101,11 +102,12 @@ class Workspace:
         self.coefs, self.intercepts = net.layout.unpack(theta)
         self.coef_grads, self.intercept_grads = net.layout.unpack(self.grad)
         self.H, self.D, self.deltas = allocate_buffers(
-            net.layout.layer_units, n_rows, theta.dtype)
+            net.layout.layer_units, n_rows, theta.dtype, lead=theta.shape[:1])
 
 
 def loss_and_gradient(net, ws, X, Y, sample_weight=None, masks=None):
-    """Mean loss plus penalty at ``ws.theta``; its gradient is left in ``ws.grad``.
+    """Mean loss plus penalty at ``ws.theta``, averaged over the members; each
+    member's gradient of its own loss is left in its row of ``ws.grad``.
 
     Parameters
     ----------
@@ -114,7 +116,7 @@ def loss_and_gradient(net, ws, X, Y, sample_weight=None, masks=None):
     X : ndarray of shape (n_samples, n_features)
     Y : ndarray of shape (n_samples, n_outputs)
     sample_weight : ndarray of shape (n_samples,) or None
-    masks : list of ndarray or None
+    masks : list of ndarray of shape (n_networks, n_samples, n_units) or None
         Dropout masks of the hidden layers.
 
     Returns
@@ -122,30 +124,36 @@ def loss_and_gradient(net, ws, X, Y, sample_weight=None, masks=None):
     loss : float
     """
     n, n_outputs = Y.shape
+    n_networks = ws.theta.shape[0]
     H, D = forward(X, ws.coefs, ws.intercepts, net.activation, net.out_activation,
                    masks, (ws.H, ws.D))
-    R = np.subtract(H[-1], Y, out=ws.deltas[-1][:n])
+    R = np.subtract(H[-1], Y, out=ws.deltas[-1][:, :n])
     pointwise = LOSS_FUNCTIONS[net.loss](R, net.huber_delta)
     if sample_weight is None:
         sw_sum = n
         loss = float(pointwise.sum())
     else:
         sw_sum = float(sample_weight.sum())
-        loss = float(np.dot(sample_weight, pointwise).sum())
+        loss = float(np.matmul(sample_weight, pointwise).sum())
     loss /= sw_sum * n_outputs
     dY = output_gradient(net.loss, R, sample_weight, sw_sum, net.huber_delta)
     backward(dY, H, D, ws.coefs, net.activation, net.out_activation, ws.coef_grads,
              ws.intercept_grads, masks, ws.deltas)
     if net.alpha or net.l1_alpha:
         n_coefs = net.layout.n_coefs
-        loss += penalty(ws.theta[:n_coefs], net.alpha, net.l1_alpha, sw_sum)
-        add_penalty_gradient(ws.grad[:n_coefs], ws.theta[:n_coefs], net.alpha,
+        loss += penalty(ws.theta[:, :n_coefs], net.alpha, net.l1_alpha, sw_sum)
+        add_penalty_gradient(ws.grad[:, :n_coefs], ws.theta[:, :n_coefs], net.alpha,
                              net.l1_alpha, sw_sum)
-    return loss
+    return loss / n_networks
 
 
 def predict_flat(theta, net, X):
-    """Network output for ``X`` with flat parameters ``theta``, no dropout."""
+    """Every member's output for ``X``, no dropout.
+
+    Returns
+    -------
+    ndarray of shape (n_networks, n_samples, n_outputs)
+    """
     coefs, intercepts = net.layout.unpack(theta)
     return forward(X, coefs, intercepts, net.activation, net.out_activation)[0][-1]
 
@@ -187,7 +195,8 @@ def run_epochs(est, theta, net, optimizer, history, data, validation, rng,
     batches = list(gen_batches(n_samples, batch_size))
     keep = 1.0 - est.dropout
     hidden = net.layout.layer_units[1:-1]
-    mask_buffers = [np.empty((batch_size, u), dtype=X.dtype) for u in hidden]
+    lead = theta.shape[:1]
+    mask_buffers = [np.empty(lead + (batch_size, u), dtype=X.dtype) for u in hidden]
     if keep < 1:  # drawn only when needed, so shuffling matches scikit-learn's
         generator = np.random.default_rng(rng.randint(np.iinfo(np.int32).max))
     if est.shuffle:
@@ -215,9 +224,7 @@ def run_epochs(est, theta, net, optimizer, history, data, validation, rng,
             batch_loss = loss_and_gradient(
                 net, ws, X_epoch[batch], Y_epoch[batch], sw_batch, masks)
             if est.global_clipnorm is not None:
-                norm = float(np.sqrt(np.dot(ws.grad, ws.grad)))
-                if norm > est.global_clipnorm:
-                    ws.grad *= est.global_clipnorm / norm
+                clip_gradient(ws.grad, est.global_clipnorm)
             optimizer.update_params(theta, ws.grad)
             accumulated += batch_loss * (batch.stop - batch.start)
         epoch_loss = accumulated / n_samples
@@ -230,7 +237,7 @@ def run_epochs(est, theta, net, optimizer, history, data, validation, rng,
         history.loss_curve.append(epoch_loss)
         _end_epoch(est, theta, net, history, validation, started)
         optimizer.iteration_ends(history.t)
-        if history.no_improvement_count > est.n_iter_no_change:
+        if np.min(history.no_improvement_count) > est.n_iter_no_change:
             what = "Validation score" if validation is not None else "Training loss"
             msg = (f"{what} did not improve more than tol={est.tol:f} for "
                    f"{est.n_iter_no_change} consecutive epochs.")
@@ -240,25 +247,61 @@ def run_epochs(est, theta, net, optimizer, history, data, validation, rng,
     return False
 
 
+def r2_scores(Y, preds, sample_weight=None):
+    """Each member's R^2 (scikit-learn's ``r2_score``, averaged over outputs).
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_samples, n_outputs)
+    preds : ndarray of shape (n_networks, n_samples, n_outputs)
+    sample_weight : ndarray of shape (n_samples,) or None
+
+    Returns
+    -------
+    ndarray of shape (n_networks,)
+        ``-inf`` for a member whose forecasts are not finite.
+    """
+    w = np.ones(len(Y)) if sample_weight is None else sample_weight
+    sse = np.einsum("n,kno->ko", w, (preds - Y) ** 2)
+    sst = w @ (Y - np.average(Y, axis=0, weights=w)) ** 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # as r2_score: a constant target scores 1 if hit exactly, 0 otherwise
+        r2 = np.where(sst > 0, 1 - sse / sst, np.where(sse == 0, 1.0, 0.0))
+    scores = r2.mean(axis=1)
+    return np.where(np.isfinite(preds).all(axis=(1, 2)), scores, -np.inf)
+
+
+def clip_gradient(grad, clipnorm):
+    """Rescale each member's gradient (row) whose L2 norm exceeds ``clipnorm``."""
+    norms = np.sqrt(np.einsum("ij,ij->i", grad, grad))
+    too_long = norms > clipnorm
+    if too_long.any():
+        grad[too_long] *= (clipnorm / norms[too_long])[:, None]
+
+
 def _end_epoch(est, theta, net, history, validation, started):
     """Validation metrics, the stopping rule's counters, and the verbose line."""
     line = f"Iteration {history.n_iter}, loss = {history.loss_curve[-1]:.8f}"
     if validation is not None:
         X_val, Y_val, sw_val = validation
-        Y_pred = predict_flat(theta, net, X_val)
-        val_loss = weighted_mean_loss(net.loss, Y_pred, Y_val, sw_val, net.huber_delta)
-        score = (r2_score(Y_val, Y_pred, sample_weight=sw_val)
-                 if np.isfinite(Y_pred).all() else -np.inf)
+        preds = predict_flat(theta, net, X_val)
+        val_loss = float(np.mean(
+            weighted_mean_loss(net.loss, preds, Y_val, sw_val, net.huber_delta)))
+        scores = r2_scores(Y_val, preds, sw_val)
         history.validation_loss_curve.append(val_loss)
-        history.validation_scores.append(score)
-        if score < history.best_validation_score + est.tol:
-            history.no_improvement_count += 1
-        else:
-            history.no_improvement_count = 0
-        if score > history.best_validation_score:
-            history.best_validation_score = score
+        history.validation_scores.append(float(np.mean(scores)))
+        # Each member keeps its own best epoch and its own patience counter.
+        stalled = scores < history.best_validation_score + est.tol
+        history.no_improvement_count = np.where(
+            stalled, history.no_improvement_count + 1, 0)
+        better = scores > history.best_validation_score
+        if history.best_theta is None:
             history.best_theta = theta.copy()
-        line += f", validation loss = {val_loss:.8f}, validation R^2 = {score:.6f}"
+        history.best_theta[better] = theta[better]
+        history.best_validation_score = np.where(
+            better, scores, history.best_validation_score)
+        line += (f", validation loss = {val_loss:.8f}, validation R^2 = "
+                 f"{history.validation_scores[-1]:.6f}")
     else:
         if history.loss_curve[-1] > history.best_loss - est.tol:
             history.no_improvement_count += 1
@@ -269,22 +312,36 @@ def _end_epoch(est, theta, net, history, validation, started):
         print(f"{line}, time = {time.perf_counter() - started:.3f}s")
 
 
-def train(est, theta, net, X, Y, sample_weight, rng, first_pass, incremental):
+def train(est, theta, net, data, validation, rng, first_pass, incremental):
     """Run ``est``'s solver from ``theta`` on copies of the training state.
+
+    Parameters
+    ----------
+    est : NumpyMLPRegressor
+    theta : ndarray of shape (n_networks, n_params)
+    net : Network
+    data : tuple ``(X, Y, sample_weight)``
+        Training rows, in time order.
+    validation : tuple ``(X, Y, sample_weight)`` or None
+        The rows early stopping watches (stochastic solvers).
+    rng : numpy.random.RandomState
+    first_pass, incremental : bool
 
     Returns
     -------
-    theta : ndarray of shape (n_params,)
-        The trained parameters (the best ones seen, with early stopping).
+    theta : ndarray of shape (n_networks, n_params)
+        The trained parameters (each member's best ones, with early stopping).
     optimizer : SGDOptimizer, AdamOptimizer or None
     history : History
     """
     if est.solver == "lbfgs":
-        theta, history = run_lbfgs(est, theta, net, X, Y, sample_weight)
+        theta, history = run_lbfgs(est, theta, net, *data)
         return theta, None, history
     # Weights set by hand on an unfitted estimator have no history to continue.
     continuing = not first_pass and hasattr(est, "t_")
-    history = History.resume(est) if continuing else History.fresh(est.early_stopping)
+    watching = validation is not None
+    history = (History.resume(est, watching) if continuing
+               else History.fresh(watching))
     previous = getattr(est, "_optimizer", None)
     if incremental and continuing and previous is not None and previous.accepts(theta):
         optimizer = copy.deepcopy(previous)
@@ -294,14 +351,7 @@ def train(est, theta, net, X, Y, sample_weight, rng, first_pass, incremental):
     else:
         optimizer = AdamOptimizer(theta, est.learning_rate_init, est.beta_1,
                                   est.beta_2, est.epsilon)
-    data, validation = (X, Y, sample_weight), None
-    if est.early_stopping:
-        def rows(part):
-            return tuple(None if a is None else a[part] for a in (X, Y, sample_weight))
-
-        head, tail = chronological_split(len(X), est.validation_fraction,
-                                         est.validation_gap)
-        data, validation = rows(head), rows(tail)
+    if watching:
         history.best_theta = theta.copy() if continuing else None
     n_train = len(data[0])
     batch_size = (min(200, n_train) if est.batch_size == "auto"
@@ -332,19 +382,23 @@ def run_lbfgs(est, theta, net, X, Y, sw):
     """
     history = History()
     ws = Workspace(net, theta.astype(np.float64), len(X))
+    n_networks = theta.shape[0]
 
     def fun(x):
-        ws.theta[:] = x
-        return loss_and_gradient(net, ws, X, Y, sw), ws.grad.copy()
+        # The members are independent: minimising the sum of their losses
+        # minimises each one.
+        ws.theta[:] = x.reshape(ws.theta.shape)
+        loss = loss_and_gradient(net, ws, X, Y, sw) * n_networks
+        return loss, ws.grad.ravel().copy()
 
     def record(intermediate_result):
-        history.loss_curve.append(float(intermediate_result.fun))
+        history.loss_curve.append(float(intermediate_result.fun) / n_networks)
         if est.verbose:
             print(f"Iteration {len(history.loss_curve)}, "
                   f"loss = {history.loss_curve[-1]:.8f}")
 
     result = scipy.optimize.minimize(
-        fun, ws.theta.copy(), method="L-BFGS-B", jac=True,
+        fun, ws.theta.ravel().copy(), method="L-BFGS-B", jac=True,
         callback=record,
         options={"maxfun": est.max_fun, "maxiter": est.max_iter, "gtol": est.tol},
     )
@@ -360,5 +414,5 @@ def run_lbfgs(est, theta, net, X, Y, sw):
             stacklevel=3,
         )
     history.n_iter = int(result.nit)
-    history.best_loss = float(result.fun)
-    return result.x.astype(theta.dtype, copy=False), history
+    history.best_loss = float(result.fun) / n_networks
+    return result.x.reshape(theta.shape).astype(theta.dtype, copy=False), history

@@ -92,6 +92,55 @@ def chronological_split(n_samples, validation_fraction, validation_gap=0):
 SCALE_HINT = "scale the inputs (for example with StandardScaler in a Pipeline)"
 
 
+#: Rows a held-out part needs before ``"auto"`` settings use it.
+MIN_HELD_OUT_ROWS = 20
+
+
+def split_rows(n_samples, stopping, weighing, validation_fraction, validation_gap):
+    """Rows that train, rows that stop early, and rows that weigh the hidden layers.
+
+    The tail of ``ceil(validation_fraction * n_samples)`` rows (after an embargo
+    of ``validation_gap`` rows) is held out; when it both stops and weighs, its
+    first half stops and its second half weighs. ``stopping=True`` always holds
+    out (see :func:`chronological_split`); ``"auto"`` settings hold out only parts
+    of at least ``MIN_HELD_OUT_ROWS`` rows and otherwise train on every row.
+
+    Parameters
+    ----------
+    n_samples : int
+    stopping : bool or "auto"
+    weighing : bool
+    validation_fraction : float in (0, 1)
+    validation_gap : int
+
+    Returns
+    -------
+    train : slice
+    stop, weigh : slice or None
+    """
+    everything = slice(0, n_samples)
+    if stopping is False and not weighing:
+        return everything, None, None
+    if stopping is True:
+        head, tail = chronological_split(n_samples, validation_fraction,
+                                         validation_gap)
+        if not weighing:
+            return head, tail, None
+        middle = (tail.start + tail.stop) // 2
+        return head, slice(tail.start, middle), slice(middle, tail.stop)
+    n_tail = math.ceil(validation_fraction * n_samples)
+    n_head = n_samples - n_tail - validation_gap
+    start = n_samples - n_tail
+    if n_head < 1 or n_tail < MIN_HELD_OUT_ROWS:
+        return everything, None, None
+    if stopping == "auto" and weighing and n_tail // 2 >= MIN_HELD_OUT_ROWS:
+        middle = start + n_tail // 2
+        return slice(0, n_head), slice(start, middle), slice(middle, n_samples)
+    if weighing:
+        return slice(0, n_head), None, slice(start, n_samples)
+    return slice(0, n_head), slice(start, n_samples), None
+
+
 def check_finite_predictions(y_pred, X, advice):
     """Raise the ValueError both estimators give instead of NaN or inf predictions.
 
