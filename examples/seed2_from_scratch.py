@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from skquantnn import NumpyMLPRegressor
+from skquantnn import SKLEARN_MLP_PARAMS, NumpyMLPRegressor
 from skquantnn.datasets import make_tinymlp_regression
 
 
@@ -58,7 +58,10 @@ tiny_pred = tiny.predict(X)
 print("TinyMLP           :", np.round(tiny_pred[:3], 3))
 
 # %% The same network and algorithm as a scikit-learn estimator
+# SKLEARN_MLP_PARAMS: one network on the raw target, the plain network of the
+# tutorial (no averaging, skip connection, clipping, shrinkage or early stopping).
 mlp = NumpyMLPRegressor(
+    **SKLEARN_MLP_PARAMS,
     hidden_layer_sizes=(8,),
     activation="tanh",
     solver="sgd",

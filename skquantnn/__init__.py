@@ -4,10 +4,11 @@
 imported only when first used.
 """
 
-from skquantnn._numpy_mlp import NumpyMLPRegressor
+from skquantnn._numpy_mlp import SKLEARN_MLP_PARAMS, NumpyMLPRegressor
 
 __version__ = "0.1.0"
-__all__ = ["KerasMLPRegressor", "NumpyMLPRegressor", "__version__"]
+__all__ = [
+    "SKLEARN_MLP_PARAMS", "KerasMLPRegressor", "NumpyMLPRegressor", "__version__"]
 
 
 def __getattr__(name):

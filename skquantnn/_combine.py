@@ -12,7 +12,7 @@ connection, to the training mean.
 
 import numpy as np
 
-from skquantnn._validation import MIN_HELD_OUT_ROWS
+from skquantnn._validation import MIN_HELD_OUT_ROWS, SCALE_HINT
 
 #: Ridge penalties tried by :func:`ridge_loo`, per unit of total sample weight:
 #: from almost least squares (1e-6) to almost the mean (1e3), whatever the scale
@@ -77,7 +77,12 @@ def ridge_loo(X, Y, sample_weight=None, penalties=RIDGE_PENALTIES):
     x_mean, y_mean = w @ X64 / n_w, w @ Y64 / n_w
     Xc, Yc = X64 - x_mean, Y64 - y_mean
     root = np.sqrt(w)[:, None]
-    _, d, Vt = np.linalg.svd(Xc * root, full_matrices=False)
+    with np.errstate(over="ignore", invalid="ignore"):
+        _, d, Vt = np.linalg.svd(Xc * root, full_matrices=False)
+        if not np.isfinite(d**2).all():
+            raise ValueError(
+                "The skip connection's ridge regression overflowed: the inputs are "
+                f"too large. Please {SCALE_HINT}, or set skip_connection=False.")
     P = Xc @ Vt.T                                    # (n_samples, rank)
     PtWY = P.T @ (w[:, None] * Yc)                   # (rank, n_outputs)
     alphas = penalties * n_w

@@ -38,6 +38,7 @@ from skquantnn._validation import (
     SHARED_CONSTRAINTS,
     check_finite_predictions,
     check_hidden_layer_sizes,
+    chronological_split,
     diverged,
 )
 
@@ -132,6 +133,14 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         (and the tutorial's) default and the fastest. Keras always sums the loss
         in float32 and rounds inputs to float32 on their way into ``predict``.
     callbacks : list of keras.callbacks.Callback or None, default=None
+    standardize_target : bool, default=False
+        Train on each target column standardised to zero mean and unit standard
+        deviation over the training rows (not the validation tail; weighted by
+        ``sample_weight``; a constant column keeps scale 1) and map ``predict``
+        back to the original units. The statistics come from the first fit: a
+        fresh ``fit`` recomputes them, ``partial_fit`` and a ``warm_start`` fit
+        reuse them. The losses in ``history_`` (and those early stopping
+        compares) are then in standardised units.
 
     Attributes
     ----------
@@ -144,6 +153,12 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         Column names, when ``X`` had string column names.
     n_outputs_ : int
         Number of targets.
+    target_mean_ : ndarray of shape (`n_outputs_`,)
+        Mean subtracted from each target column before training: zeros unless
+        ``standardize_target``.
+    target_scale_ : ndarray of shape (`n_outputs_`,)
+        Standard deviation each centred target column is divided by: ones unless
+        ``standardize_target``.
 
     See Also
     --------
@@ -163,6 +178,7 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         "steps_per_execution": [Interval(Integral, 1, None, closed="left")],
         "jit_compile": ["boolean", StrOptions({"auto"})],
         "dtype": [None, StrOptions({"float32", "float64"})],
+        "standardize_target": ["boolean"],
     }
     # BaseWrapper reads these; they are not parameters of this estimator.
     build_fn = None
@@ -199,6 +215,7 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         jit_compile="auto",
         dtype=None,
         callbacks=None,
+        standardize_target=False,
         **kwargs,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -229,6 +246,7 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         self.jit_compile = jit_compile
         self.dtype = dtype
         self.callbacks = callbacks
+        self.standardize_target = standardize_target
         # routed parameters: model__*, optimizer__*, fit__*, callbacks__*, ...
         vars(self).update(**kwargs)
         if kwargs:
@@ -324,6 +342,10 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
             self.model_ = self._build_keras_model()
         forget_eager_kernels()
         self._initialize_callbacks()
+        # a new model: the identity until _fit_keras_model sees this first fit
+        self.target_mean_ = np.zeros(self.n_outputs_)
+        self.target_scale_ = np.ones(self.n_outputs_)
+        self._new_target_scaling = True
         return X, y
 
     def _seed(self, purpose):
@@ -416,8 +438,15 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
     def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs,
                          initial_epoch, **kwargs):
         seed = self._seed("fit")
+        y = y.reshape(-1, 1) if y.ndim == 1 else y
+        if vars(self).pop("_new_target_scaling", False) and self.standardize_target:
+            self.target_mean_, self.target_scale_ = _target_scaling(self, y,
+                                                                    sample_weight)
+        if _rescales(self):
+            y = ((y - self.target_mean_) / self.target_scale_).astype(
+                np.result_type(y.dtype, np.float32), copy=False)
         batches, validation = training_batches(
-            X, y.reshape(-1, 1) if y.ndim == 1 else y, sample_weight,
+            X, y, sample_weight,
             self.validation_split, self.validation_gap, self.batch_size, self.shuffle,
             seed)
         callbacks = [*self._fit_callbacks, keras.callbacks.TerminateOnNaN()]
@@ -471,6 +500,8 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
                               batch_size=self.predict_batch_size, verbose=0,
                               callbacks=self._predict_callbacks)
                 for start in range(0, len(X), block)])
+        if _rescales(self):
+            y_pred = y_pred * self.target_scale_ + self.target_mean_
         # JAX without its x64 mode computes in float32 whatever the layers ask for
         y_pred = y_pred.astype(X.dtype, copy=False)
         check_finite_predictions(
@@ -499,6 +530,29 @@ def route_params_fit(params):
            "callbacks", "sample_weight", "initial_epoch"}
     return {key[len("fit__"):]: value for key, value in params.items()
             if key.startswith("fit__") and key[len("fit__"):] not in own}
+
+
+def _target_scaling(estimator, y, sample_weight):
+    """Each column of ``y`` (n_samples, n_outputs)'s (weighted) mean and standard
+    deviation over the training rows, as float64 arrays of shape (n_outputs,)."""
+    rows = slice(None)
+    if estimator.validation_split:
+        rows, _ = chronological_split(len(y), estimator.validation_split,
+                                      estimator.validation_gap)
+    y = y[rows].astype(np.float64)
+    weights = None if sample_weight is None else sample_weight[rows]
+    mean = np.average(y, axis=0, weights=weights)
+    std = np.sqrt(np.average((y - mean) ** 2, axis=0, weights=weights))
+    # constant columns (up to rounding) keep scale 1
+    tiny = std <= np.finfo(np.float64).eps * np.maximum(np.abs(mean), 1.0)
+    return mean, np.where(tiny, 1.0, std)
+
+
+def _rescales(estimator):
+    """Whether the fitted target scaling is other than the identity."""
+    # models saved before standardize_target existed have no scaling
+    return bool(np.any(getattr(estimator, "target_mean_", 0) != 0)
+                or np.any(getattr(estimator, "target_scale_", 1) != 1))
 
 
 def _require_y(estimator, y):

@@ -120,12 +120,12 @@ def soft_clip(X, limit):
     Close to the identity for ``|x| << c`` and bounded by ``c``, so a network never
     sees inputs far outside the range it was trained on.
     """
-    return X / np.sqrt(1.0 + (X / limit) ** 2)
+    return X / np.hypot(1.0, X / limit)     # hypot: no overflow for huge x
 
 
 def soft_clip_derivative(X, limit):
     """``d soft_clip / dx = (1 + (x/c)^2) ** -1.5``."""
-    return (1.0 + (X / limit) ** 2) ** -1.5
+    return np.hypot(1.0, X / limit) ** -3
 
 
 def forward(X, coefs, intercepts, activation, out_activation, masks=None, out=None):

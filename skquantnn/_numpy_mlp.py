@@ -35,6 +35,7 @@ from skquantnn._network import (
 )
 from skquantnn._training import Network, predict_flat, train
 from skquantnn._validation import (
+    SCALE_HINT,
     SHARED_CONSTRAINTS,
     check_finite_predictions,
     check_hidden_layer_sizes,
@@ -557,6 +558,11 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
             self.validation_fraction, self.validation_gap)
         linear = self._fit_linear_part(X, Y, sw, train_rows, incremental)
         T = self._hidden_target(X, Y, linear)
+        if not np.isfinite(T).all():
+            raise ValueError(
+                "The target scaling or the skip connection overflowed: the inputs "
+                f"or targets are too large to fit. {SCALE_HINT.capitalize()}. "
+                "The estimator keeps the weights it had before this call.")
         X_hidden = self._hidden_input(X)
 
         def rows(part):

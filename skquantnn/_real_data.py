@@ -41,16 +41,18 @@ def load_ff_monthly():
 
     Returns
     -------
-    X : DataFrame of shape (1096, 13)
+    X : DataFrame of shape (1097, 13)
         Lags 1, 2 and 3 of each of the four factors (``Mkt-RF_lag1``, ...) and
         ``Mkt-RF_sum12``, the sum of ``Mkt-RF`` over months t-12..t-1.
-    y : Series of shape (1096,)
+    y : Series of shape (1097,)
         ``Mkt-RF`` of month t, in percent; the index is the month's first day.
 
     Examples
     --------
     >>> from skquantnn.datasets import load_ff_monthly
-    >>> X, y = load_ff_monthly()  # doctest: +SKIP
+    >>> X, y = load_ff_monthly()
+    >>> X.shape, str(y.index[0].date()), str(y.index[-1].date())
+    ((1097, 13), '1927-07-01', '2018-11-01')
     """
     raw = _import("arch.data.frenchdata").load()
     # arch stores the month as the integer yyyymm in a datetime index
@@ -107,11 +109,10 @@ def load_cpi_inflation():
 
     Returns
     -------
-    X : DataFrame of shape (729, 5)
-        Inflation of months t-1, t-2, t-3, its mean over months t-12..t-1 and
-        over months t-36..t-1... limited to the first 12: ``infl_lag1``,
-        ``infl_lag2``, ``infl_lag3``, ``infl_mean12``.
-    y : Series of shape (729,)
+    X : DataFrame of shape (730, 4)
+        Inflation of months t-1, t-2 and t-3 (``infl_lag1``, ``infl_lag2``,
+        ``infl_lag3``) and its mean over months t-12..t-1 (``infl_mean12``).
+    y : Series of shape (730,)
         Inflation of month t.
     """
     raw = _import("arch.data.core_cpi").load()["CPILFESL"]
@@ -191,10 +192,10 @@ def load_vix():
 
     Returns
     -------
-    X : DataFrame of shape (1283, 3)
+    X : DataFrame of shape (1237, 3)
         On day t: ``log_vix``, and its trailing means over 5 and 22 days
         (``log_vix5``, ``log_vix22``, days t-4..t and t-21..t).
-    y : Series of shape (1283,)
+    y : Series of shape (1237,)
         ``log VIX`` of day t+1, indexed by day t+1.
     """
     raw = np.log(_import("arch.data.vix").load()["vix"].dropna())

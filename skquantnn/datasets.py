@@ -1,4 +1,9 @@
-"""Simulated data sets of the two tutorials the package grew from."""
+"""Data sets: the two tutorials' simulated data, and real financial and macro series.
+
+The real series (``load_*``, ``REAL_SERIES``) are built from data that the
+``arch`` and ``statsmodels`` packages bundle (``pip install skquantnn[data]``);
+nothing is downloaded.
+"""
 
 from numbers import Integral, Real
 
@@ -6,6 +11,29 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
+
+from skquantnn._real_data import (
+    REAL_SERIES,
+    load_cpi_inflation,
+    load_credit_spread,
+    load_ff_monthly,
+    load_gdp_growth,
+    load_spx_vol,
+    load_vix,
+)
+
+__all__ = [
+    "FACTOR_NAMES",
+    "REAL_SERIES",
+    "load_cpi_inflation",
+    "load_credit_spread",
+    "load_ff_monthly",
+    "load_gdp_growth",
+    "load_spx_vol",
+    "load_vix",
+    "make_economic_regression",
+    "make_tinymlp_regression",
+]
 
 #: Column names of ``make_economic_regression(as_frame=True)``; the first four
 #: drive the target.

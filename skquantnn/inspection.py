@@ -86,19 +86,8 @@ def _model_input_gradient(model, X, output):
 
 
 def _numpy_mlp_input_gradient(model, X, output):
-    from skquantnn._activations import canonical_activation
-    from skquantnn._network import FlatLayout, backward, forward
-
-    X = X.astype(model.coefs_[0].dtype, copy=False)
-    activation = canonical_activation(model.activation)
-    H, D = forward(X, model.coefs_, model.intercepts_, activation,
-                   model.out_activation_)
-    dY = np.zeros((len(X), model.n_outputs_), dtype=X.dtype)
-    dY[:, output] = 1.0
-    layout = FlatLayout([c.shape[0] for c in model.coefs_] + [model.n_outputs_])
-    scratch = layout.unpack(np.empty(layout.size, dtype=X.dtype))
-    return backward(dY, H, D, model.coefs_, activation, model.out_activation_,
-                    *scratch, input_gradient=True)
+    """Analytic backprop through every member, plus the skip connection."""
+    return model._input_gradient(X, output)
 
 
 def _keras_input_gradient(keras_model, X, output):

@@ -7,7 +7,7 @@ from sklearn.linear_model import LinearRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, StandardScaler
 
-from skquantnn import NumpyMLPRegressor
+from skquantnn import SKLEARN_MLP_PARAMS, NumpyMLPRegressor
 from skquantnn.datasets import make_economic_regression
 from skquantnn.inspection import local_betas
 
@@ -35,17 +35,22 @@ def finite_difference_betas(model, X, eps=1e-5):
     return betas
 
 
+@pytest.mark.parametrize("config", [{}, SKLEARN_MLP_PARAMS],
+                         ids=["defaults", "sklearn"])
 @pytest.mark.parametrize("activation", ["relu", "tanh", "logistic", "leaky_relu"])
 @pytest.mark.parametrize("scaler", [StandardScaler, MinMaxScaler])
 def test_numpy_mlp_betas_match_finite_differences_in_original_units(
-        frame, activation, scaler):
+        frame, activation, scaler, config):
+    # The defaults add eight members, soft clipping and the skip connection.
     X, y = frame
     model = make_pipeline(scaler(), NumpyMLPRegressor(
-        (16, 8), activation=activation, max_iter=30, random_state=0)).fit(
-        X.to_numpy(), y)
+        (16, 8), activation=activation, max_iter=30, random_state=0,
+        **config)).fit(X.to_numpy(), y)
     betas = local_betas(model, X.to_numpy()[:40])
+    # a small step, so that few ReLU units switch within it
     np.testing.assert_allclose(betas.to_numpy(),
-                               finite_difference_betas(model, X.to_numpy()[:40]),
+                               finite_difference_betas(model, X.to_numpy()[:40],
+                                                       eps=1e-7),
                                rtol=1e-5, atol=1e-7)
 
 
@@ -55,7 +60,7 @@ def test_linear_network_betas_are_the_regression_coefficients():
     y = X @ [0.5, -0.1, 12.0] + 0.3
     network = make_pipeline(StandardScaler(), NumpyMLPRegressor(
         (4,), activation="identity", solver="lbfgs", alpha=0.0, max_iter=2000,
-        tol=1e-12, random_state=0)).fit(X, y)
+        tol=1e-12, random_state=0, **SKLEARN_MLP_PARAMS)).fit(X, y)
     linear = LinearRegression().fit(X, y)
     betas = local_betas(network, X)
     np.testing.assert_allclose(betas.mean().to_numpy(), linear.coef_, rtol=1e-4)

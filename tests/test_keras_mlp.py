@@ -350,3 +350,110 @@ def test_tensorflow_start_up_noise_is_hidden():
     for noise in ["oneDNN", "absl::InitializeLog", "cpu_feature_guard", "W0000",
                   "DT_DOUBLE", "retracing"]:
         assert noise not in run.stderr
+
+
+# ------------------------------------------------------------ standardize_target
+def test_standardized_target_learns_large_offsets_in_original_units(data):
+    X, y = data
+    y_big = 1000 * y + 5e4
+    raw = small(learning_rate=0.01).fit(X, y_big)
+    scaled = small(learning_rate=0.01, standardize_target=True).fit(X, y_big)
+    pred = scaled.predict(X)
+    assert pred.shape == y_big.shape and pred.dtype == np.float64
+    assert abs(pred.mean() - y_big.mean()) < 0.1 * y_big.std()  # original units
+    assert scaled.score(X, y_big) > 0.3
+    assert raw.score(X, y_big) < -10  # far from the offset in the same epochs
+    # the losses are in standardised units
+    assert scaled.history_["loss"][-1] < 1 < raw.history_["loss"][-1]
+
+
+def test_target_scaling_is_the_weighted_mean_and_std(data):
+    X, y = data
+    y_big = 1000 * y + 5e4
+    model = small(epochs=1, standardize_target=True).fit(X, y_big)
+    np.testing.assert_allclose(model.target_mean_, [np.mean(y_big)], rtol=1e-12)
+    np.testing.assert_allclose(model.target_scale_, [np.std(y_big)], rtol=1e-12)
+    sw = np.random.RandomState(0).uniform(0, 3, len(y))
+    sw[::7] = 0
+    model.fit(X, y_big, sample_weight=sw)  # a fresh fit recomputes them
+    mean = np.sum(sw * y_big) / np.sum(sw)
+    std = np.sqrt(np.sum(sw * (y_big - mean) ** 2) / np.sum(sw))
+    np.testing.assert_allclose(model.target_mean_, [mean], rtol=1e-12)
+    np.testing.assert_allclose(model.target_scale_, [std], rtol=1e-12)
+    assert model.target_mean_.shape == model.target_scale_.shape == (1,)
+    # the training rows only: not the gap, nor the validation tail
+    model.set_params(validation_split=0.25, validation_gap=20).fit(X, y_big)
+    np.testing.assert_allclose(model.target_mean_, [y_big[:160].mean()], rtol=1e-12)
+    np.testing.assert_allclose(model.target_scale_, [y_big[:160].std()], rtol=1e-12)
+
+
+def test_standardized_multi_output_target(data):
+    X, y = data
+    Y = np.column_stack([1000 * y + 5e4, 3 - 0.01 * y, np.full(len(y), 7.0)])
+    model = small(learning_rate=0.01, standardize_target=True).fit(X, Y)
+    np.testing.assert_allclose(model.target_mean_, Y.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(model.target_scale_, [Y[:, 0].std(), Y[:, 1].std(), 1])
+    pred = model.predict(X)
+    assert pred.shape == (240, 3)
+    assert np.all(np.abs(pred.mean(axis=0) - Y.mean(axis=0))
+                  < 0.1 * model.target_scale_)
+    model32 = small(standardize_target=True).fit(X.astype(np.float32), Y)
+    assert model32.predict(X.astype(np.float32)).dtype == np.float32
+
+
+def test_partial_fit_and_warm_start_reuse_the_first_scaling(data):
+    X, y = data
+    model = small(standardize_target=True).partial_fit(X[:120], y[:120])
+    mean, scale = model.target_mean_, model.target_scale_
+    np.testing.assert_allclose(mean, [y[:120].mean()], rtol=1e-12)
+    model.partial_fit(X[120:], y[120:] + 100)
+    assert np.array_equal(model.target_mean_, mean)
+    assert np.array_equal(model.target_scale_, scale)
+    model.set_params(warm_start=True).fit(X, 5 * y - 100)
+    assert np.array_equal(model.target_mean_, mean)
+    model.set_params(warm_start=False).fit(X, y + 100)
+    np.testing.assert_allclose(model.target_mean_, [y.mean() + 100], rtol=1e-12)
+
+
+def test_a_failed_fit_keeps_the_scaling_of_the_kept_model(data):
+    X, y = data
+
+    class Fail(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            raise RuntimeError("stop")
+
+    model = small(standardize_target=True).fit(X, y)
+    before = model.predict(X)
+    mean, scale = model.target_mean_, model.target_scale_
+    with pytest.raises(RuntimeError, match="stop"):
+        model.set_params(callbacks=[Fail()]).fit(X, 10 * y + 100)
+    assert np.array_equal(model.target_mean_, mean)
+    assert np.array_equal(model.target_scale_, scale)
+    assert np.array_equal(model.set_params(callbacks=None).predict(X), before)
+
+
+def test_standardize_target_survives_clone_and_pickle(data):
+    X, y = data
+    model = small(standardize_target=True)
+    assert clone(model).get_params()["standardize_target"] is True
+    model.fit(X, 1000 * y + 5e4)
+    restored = pickle.loads(pickle.dumps(model))
+    assert restored.standardize_target is True
+    assert np.array_equal(restored.target_mean_, model.target_mean_)
+    assert np.array_equal(restored.target_scale_, model.target_scale_)
+    assert np.array_equal(restored.predict(X), model.predict(X))
+
+
+def test_default_leaves_the_target_alone(data):
+    X, y = data
+    plain = small().fit(X, y)
+    default = small(standardize_target=False).fit(X, y)
+    assert plain.get_params()["standardize_target"] is False
+    assert np.array_equal(plain.predict(X), default.predict(X))
+    assert plain.history_["loss"] == default.history_["loss"]
+    assert np.array_equal(default.target_mean_, [0.0])
+    assert np.array_equal(default.target_scale_, [1.0])
+    Y = np.column_stack([y, 1000 * y + 5e4])
+    model = small().fit(X, Y)
+    assert np.array_equal(model.target_mean_, np.zeros(2))
+    assert np.array_equal(model.target_scale_, np.ones(2))

@@ -1,11 +1,23 @@
-"""What a user of NumpyMLPRegressor sees: training, shapes, dtypes, errors."""
+"""What a user of NumpyMLPRegressor sees: training, shapes, dtypes, errors.
+
+These tests pin the network itself, so they run it in scikit-learn's
+configuration (one network on the raw target, no skip connection, no shrinkage,
+no early stopping), where its trajectory must match ``MLPRegressor``'s. The
+defaults (averaged networks and the rest) are tested in ``test_defaults.py``.
+"""
 
 import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPRegressor
 
-from skquantnn import NumpyMLPRegressor
+from skquantnn import SKLEARN_MLP_PARAMS
+from skquantnn import NumpyMLPRegressor as _NumpyMLPRegressor
+
+
+def NumpyMLPRegressor(*args, **kwargs):
+    """The estimator in its scikit-learn-faithful configuration."""
+    return _NumpyMLPRegressor(*args, **{**SKLEARN_MLP_PARAMS, **kwargs})
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 

@@ -6,7 +6,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from skquantnn import NumpyMLPRegressor
+from skquantnn import SKLEARN_MLP_PARAMS
+from skquantnn import NumpyMLPRegressor as _NumpyMLPRegressor
+
+
+def NumpyMLPRegressor(*args, **kwargs):
+    """One network in scikit-learn's configuration: these tests pin its mechanics."""
+    return _NumpyMLPRegressor(*args, **{**SKLEARN_MLP_PARAMS, **kwargs})
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 

@@ -1,0 +1,568 @@
+"""Out-of-sample forecast evaluation: R² against a benchmark and forecast tests.
+
+In return forecasting the natural yardstick is not the test-set mean (which nobody
+knows at forecast time) but a benchmark forecast that *is* known then, typically
+the historical mean of the training window. :func:`oos_r2_score` measures the
+reduction in squared error relative to such a benchmark (Campbell & Thompson,
+2008). :func:`clark_west_test` asks whether that reduction is statistically
+significant when the benchmark is nested in the model (Clark & West, 2007), and
+:func:`diebold_mariano_test` compares the accuracy of any two forecasts (Diebold &
+Mariano, 1995, with the small-sample correction of Harvey, Leybourne & Newbold,
+1997). Both tests use a Newey-West (Bartlett kernel) HAC standard error computed
+by ``statsmodels`` (``pip install skquantnn[data]``), which is imported only when
+a test is run.
+
+References
+----------
+.. [1] J. Y. Campbell and S. B. Thompson, "Predicting excess stock returns out of
+   sample: Can anything beat the historical average?", *Review of Financial
+   Studies* 21(4), 2008.
+.. [2] T. E. Clark and K. D. West, "Approximately normal tests for equal
+   predictive accuracy in nested models", *Journal of Econometrics* 138(1), 2007.
+.. [3] F. X. Diebold and R. S. Mariano, "Comparing predictive accuracy", *Journal
+   of Business & Economic Statistics* 13(3), 1995.
+.. [4] D. Harvey, S. Leybourne and P. Newbold, "Testing the equality of
+   prediction mean squared errors", *International Journal of Forecasting* 13(2),
+   1997.
+"""
+
+import math
+from dataclasses import dataclass
+from numbers import Integral, Real
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy import stats
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+from sklearn.utils.validation import check_array, check_consistent_length
+
+__all__ = [
+    "ForecastTestResult",
+    "clark_west_test",
+    "diebold_mariano_test",
+    "oos_r2_score",
+]
+
+_LAGS_CONSTRAINT = [None, Interval(Integral, 0, None, closed="left")]
+
+
+@dataclass(frozen=True, repr=False)
+class ForecastTestResult:
+    """Result of :func:`clark_west_test` or :func:`diebold_mariano_test`.
+
+    Attributes
+    ----------
+    statistic : float
+        The test statistic (a HAC t-statistic; for Diebold-Mariano with
+        ``harvey_correction=True`` the corrected one).
+    pvalue : float
+        One-sided p-value for the alternative described by ``alternative``:
+        small values are evidence for it.
+    mean_loss_differential : float
+        Mean of the series that is tested: the mean adjusted MSPE differential
+        ``mean(f_t)`` for Clark-West, ``mean(L(e_a) - L(e_b))`` for
+        Diebold-Mariano.
+    lags : int
+        Number of lags of the Newey-West (Bartlett kernel) HAC variance.
+    n_obs : int
+        Number of forecasts (time periods) used.
+    alternative : str
+        The alternative hypothesis H1, in words.
+    method : str
+        Name of the test, including the reference distribution.
+    """
+
+    statistic: float
+    pvalue: float
+    mean_loss_differential: float
+    lags: int
+    n_obs: int
+    alternative: str
+    method: str = ""
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(method={self.method!r}, "
+            f"statistic={self.statistic:.4g}, pvalue={self.pvalue:.4g}, "
+            f"mean_loss_differential={self.mean_loss_differential:.4g}, "
+            f"lags={self.lags}, n_obs={self.n_obs}, "
+            f"alternative={self.alternative!r})"
+        )
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _check_target(y, name, *, allow_2d):
+    """``y`` as a float64 array of shape (n,) or, if allowed, (n, k)."""
+    if np.ndim(y) == 0:
+        raise ValueError(f"{name} must be an array, got a scalar: {y!r}.")
+    y = check_array(
+        y,
+        ensure_2d=False,
+        allow_nd=True,
+        dtype=np.float64,
+        ensure_all_finite=True,
+        ensure_min_samples=0,
+        input_name=name,
+    )
+    if y.shape[0] == 0 or y.size == 0:
+        raise ValueError(f"{name} is empty (shape {y.shape}); it needs at least 1 row.")
+    if y.ndim == 2 and y.shape[1] == 1 and not allow_2d:
+        y = y[:, 0]
+    max_ndim = 2 if allow_2d else 1
+    if y.ndim > max_ndim:
+        expected = "(n_samples,) or (n_samples, n_outputs)"
+        if not allow_2d:
+            expected = "(n_samples,)"
+        raise ValueError(f"{name} must have shape {expected}, got shape {y.shape}.")
+    return y
+
+
+def _check_forecasts(y_true, forecasts, *, allow_2d, scalar_ok=()):
+    """Validate ``y_true`` and a dict of forecasts; return arrays of one shape.
+
+    Forecasts named in ``scalar_ok`` may be a real scalar, broadcast to the shape
+    of ``y_true``. For multi-output input, a 1-D array is read as one column.
+    """
+    y_true = _check_target(y_true, "y_true", allow_2d=allow_2d)
+    arrays, scalars = {}, {}
+    for name, value in forecasts.items():
+        if name in scalar_ok and np.ndim(value) == 0:
+            value = float(value)
+            if not math.isfinite(value):
+                raise ValueError(f"{name} must be finite, got {value!r}.")
+            scalars[name] = value
+        else:
+            arrays[name] = _check_target(value, name, allow_2d=allow_2d)
+    names = ["y_true", *arrays]
+    try:
+        check_consistent_length(y_true, *arrays.values())
+    except ValueError as exc:
+        lengths = [len(y_true), *(len(a) for a in arrays.values())]
+        found = ", ".join(f"{n}: {k}" for n, k in zip(names, lengths, strict=True))
+        raise ValueError(
+            f"{', '.join(names[:-1])} and {names[-1]} must have the same number "
+            f"of samples, got {found}."
+        ) from exc
+    if allow_2d:
+        y_true = y_true.reshape(len(y_true), -1)
+    arrays.update({name: np.full(y_true.shape, v) for name, v in scalars.items()})
+    for name, array in arrays.items():
+        if allow_2d:
+            array = arrays[name] = array.reshape(len(array), -1)
+        if array.shape != y_true.shape:
+            raise ValueError(
+                f"{name} must have the same shape as y_true, got {array.shape} and "
+                f"{y_true.shape}."
+            )
+    return y_true, arrays
+
+
+def _check_lags(lags, n_obs):
+    """The number of HAC lags: the Newey-West rule of thumb when ``None``."""
+    if n_obs < 2:
+        raise ValueError(
+            f"At least 2 observations are needed for a forecast test, got {n_obs} "
+            "in y_true."
+        )
+    if isinstance(lags, bool | np.bool_):
+        raise TypeError(f"lags must be None or a non-negative int, got {lags!r}.")
+    if lags is None:
+        lags = int(4 * (n_obs / 100) ** (2 / 9))
+    lags = int(lags)
+    if lags > n_obs - 1:
+        raise ValueError(
+            f"lags must be at most n_obs - 1 = {n_obs - 1}, got lags={lags}."
+        )
+    return lags
+
+
+def _hac_t_statistic(series, lags, *terms):
+    """t-statistic of the mean of ``series`` with a Newey-West HAC variance.
+
+    ``series`` is regressed on a constant by statsmodels OLS with
+    ``cov_type="HAC"`` (Bartlett kernel, ``maxlags=lags``, no small-sample
+    correction), so the variance of the mean is ``S / n`` with
+    ``S = gamma_0 + 2 * sum_{j=1..lags} (1 - j / (lags + 1)) * gamma_j`` and
+    ``gamma_j = (1/n) * sum_t (d_t - dbar) * (d_{t-j} - dbar)``.
+
+    ``terms`` are the arrays that ``series`` was computed from: a series that
+    varies by no more than their rounding error counts as constant.
+    """
+    try:
+        from statsmodels.regression.linear_model import OLS
+    except ImportError as exc:
+        raise ImportError(
+            "The forecast tests need statsmodels for the HAC standard error: "
+            "pip install skquantnn[data]"
+        ) from exc
+    scale = max([np.max(np.abs(series)), *(np.max(np.abs(t)) for t in terms)])
+    if np.ptp(series) <= 64 * np.finfo(np.float64).eps * scale:
+        raise ValueError(
+            "The tested loss differential is constant up to rounding (for instance "
+            "the two forecasts are identical or have identical losses, or the "
+            "model's forecast equals the benchmark), so its HAC variance is zero "
+            "and the test statistic is undefined."
+        )
+    fit = OLS(series, np.ones((len(series), 1))).fit(
+        cov_type="HAC", cov_kwds={"maxlags": lags}
+    )
+    return float(fit.tvalues[0])
+
+
+# -------------------------------------------------------------------------- metrics
+
+
+@validate_params(
+    {
+        "y_true": ["array-like"],
+        "y_pred": ["array-like"],
+        "y_benchmark": ["array-like", Real],
+        "sample_weight": ["array-like", None],
+    },
+    prefer_skip_nested_validation=True,
+)
+def oos_r2_score(
+    y_true: ArrayLike,
+    y_pred: ArrayLike,
+    y_benchmark: ArrayLike | float,
+    *,
+    sample_weight: ArrayLike | None = None,
+) -> float:
+    """Out-of-sample R² of a forecast against a benchmark forecast.
+
+    ``R²_OS = 1 - SSE(y_pred) / SSE(y_benchmark)`` (Campbell & Thompson, 2008),
+    where ``SSE(f) = sum_i w_i * sum_k (y_true[i, k] - f[i, k]) ** 2``. Positive
+    values mean the model's squared error is lower than the benchmark's. Unlike
+    :func:`sklearn.metrics.r2_score`, whose implicit benchmark is the mean of
+    ``y_true`` itself (unknown at forecast time), the benchmark here is any
+    forecast available when the forecast is made, typically the mean of the
+    training window. With ``y_benchmark = mean(y_true)`` the two coincide.
+
+    To pool several walk-forward folds, concatenate their test targets,
+    predictions and benchmarks (for instance each fold's training mean repeated
+    over its test block) and call the function once.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Realized values.
+    y_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        The model's forecasts.
+    y_benchmark : array-like of shape (n_samples,) or (n_samples, n_outputs), or \
+float
+        The benchmark's forecasts, or one number used for every sample and
+        output.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weight of each sample (row); ``None`` weighs all rows
+        equally.
+
+    Returns
+    -------
+    score : float
+        The out-of-sample R². For multi-output targets the squared errors of all
+        outputs are pooled (summed) before the ratio is taken.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter, if an input is empty, contains NaN or infinity,
+        or the shapes or numbers of samples differ; if a sample weight is
+        negative or all are zero; or if the benchmark's squared error is zero
+        (it forecasts ``y_true`` perfectly, so the ratio is undefined).
+
+    See Also
+    --------
+    clark_west_test : Is the model significantly better than a nested benchmark?
+
+    Examples
+    --------
+    >>> from skquantnn.metrics import oos_r2_score
+    >>> y_true = [1.0, 2.0, 3.0, 4.0]
+    >>> y_pred = [1.5, 2.0, 2.5, 4.0]        # SSE = 0.25 + 0 + 0.25 + 0 = 0.5
+    >>> round(oos_r2_score(y_true, y_pred, 2.0), 4)   # SSE(2.0) = 1 + 0 + 1 + 4
+    0.9167
+    """
+    y_true, arrays = _check_forecasts(
+        y_true,
+        {"y_pred": y_pred, "y_benchmark": y_benchmark},
+        allow_2d=True,
+        scalar_ok=("y_benchmark",),
+    )
+    y_pred, y_benchmark = arrays["y_pred"], arrays["y_benchmark"]
+    if sample_weight is None:
+        weight = np.ones(len(y_true))
+    else:
+        weight = _check_target(sample_weight, "sample_weight", allow_2d=False)
+        if len(weight) != len(y_true):
+            raise ValueError(
+                f"sample_weight must have one entry per sample: got {len(weight)} "
+                f"weights for {len(y_true)} samples in y_true."
+            )
+        if np.any(weight < 0):
+            raise ValueError("sample_weight must be non-negative.")
+        if not np.any(weight > 0):
+            raise ValueError("sample_weight must have at least one positive entry.")
+    sse_model = float(weight @ ((y_true - y_pred) ** 2).sum(axis=1))
+    sse_benchmark = float(weight @ ((y_true - y_benchmark) ** 2).sum(axis=1))
+    if sse_benchmark == 0:
+        raise ValueError(
+            "The squared error of y_benchmark is zero: the benchmark forecasts "
+            "y_true perfectly, so the out-of-sample R² (1 - SSE(model) / "
+            "SSE(benchmark)) is undefined."
+        )
+    return 1.0 - sse_model / sse_benchmark
+
+
+@validate_params(
+    {
+        "y_true": ["array-like"],
+        "y_pred": ["array-like"],
+        "y_benchmark": ["array-like", Real],
+        "lags": _LAGS_CONSTRAINT,
+    },
+    prefer_skip_nested_validation=True,
+)
+def clark_west_test(
+    y_true: ArrayLike,
+    y_pred: ArrayLike,
+    y_benchmark: ArrayLike | float,
+    *,
+    lags: int | None = None,
+) -> ForecastTestResult:
+    """Clark-West (2007) test of a model against a benchmark nested in it.
+
+    When the benchmark (for example the historical mean) is a restricted version
+    of the model, the model's estimation noise inflates its squared error under
+    the null, and a plain comparison of mean squared prediction errors (MSPE) is
+    biased against the model. Clark and West add back that noise term:
+
+    ``f_t = (y_t - b_t) ** 2 - [(y_t - p_t) ** 2 - (b_t - p_t) ** 2]``,
+
+    with ``b`` the benchmark and ``p`` the model's forecasts. ``f_t`` is
+    regressed on a constant by OLS (statsmodels) with a Newey-West HAC
+    covariance (``cov_type="HAC"``, Bartlett kernel, ``maxlags=lags``, no
+    small-sample correction); the statistic is the t-statistic of the constant,
+    compared with the standard normal distribution.
+
+    Sign convention: H0 is equal MSPE; H1 is that the model beats the benchmark
+    (lower MSPE). A large positive statistic, hence a small p-value
+    ``pvalue = 1 - Phi(statistic)``, is evidence for the model.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_obs,)
+        Realized values, in time order.
+    y_pred : array-like of shape (n_obs,)
+        The (larger) model's forecasts.
+    y_benchmark : array-like of shape (n_obs,) or float
+        The nested benchmark's forecasts, each known at forecast time, or one
+        number for all periods.
+    lags : int >= 0, default=None
+        Number of lags of the HAC variance. ``None`` uses the Newey-West rule of
+        thumb ``int(4 * (n_obs / 100) ** (2 / 9))`` (4 for 100 observations);
+        ``0`` gives the heteroskedasticity-robust (HC0) variance with no
+        autocorrelation correction. At most ``n_obs - 1``.
+
+    Returns
+    -------
+    result : ForecastTestResult
+        ``statistic`` (the HAC t-statistic), ``pvalue`` (one-sided),
+        ``mean_loss_differential`` (the mean of ``f_t``), ``lags``, ``n_obs`` and
+        ``alternative``.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter, for inputs of different lengths, with NaN or
+        infinity, fewer than 2 observations, or ``lags`` negative, not an
+        integer or larger than ``n_obs - 1``; and if ``f_t`` is constant (e.g.
+        ``y_pred`` equals ``y_benchmark``). Invalid parameter types or values are
+        reported by sklearn's ``InvalidParameterError``, which is both a
+        ``ValueError`` and a ``TypeError``.
+    TypeError
+        If ``lags`` is a bool.
+    ImportError
+        If statsmodels is not installed.
+
+    See Also
+    --------
+    oos_r2_score : The effect size that this test assesses.
+    diebold_mariano_test : Comparison of two non-nested forecasts.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skquantnn.metrics import clark_west_test
+    >>> rng = np.random.default_rng(0)
+    >>> signal = rng.normal(size=300)
+    >>> y_true = signal + rng.normal(size=300)
+    >>> result = clark_west_test(y_true, signal, y_benchmark=0.0)
+    >>> result.lags, result.n_obs, bool(result.pvalue < 0.01)
+    (5, 300, True)
+    """
+    y_true, arrays = _check_forecasts(
+        y_true,
+        {"y_pred": y_pred, "y_benchmark": y_benchmark},
+        allow_2d=False,
+        scalar_ok=("y_benchmark",),
+    )
+    y_pred, y_benchmark = arrays["y_pred"], arrays["y_benchmark"]
+    n_obs = len(y_true)
+    lags = _check_lags(lags, n_obs)
+    loss_benchmark = (y_true - y_benchmark) ** 2
+    loss_model = (y_true - y_pred) ** 2
+    adjustment = (y_benchmark - y_pred) ** 2
+    f = loss_benchmark - (loss_model - adjustment)
+    statistic = _hac_t_statistic(f, lags, loss_benchmark, loss_model, adjustment)
+    return ForecastTestResult(
+        statistic=statistic,
+        pvalue=float(stats.norm.sf(statistic)),
+        mean_loss_differential=float(f.mean()),
+        lags=lags,
+        n_obs=n_obs,
+        alternative="the model (y_pred) has lower MSPE than the nested benchmark",
+        method="Clark-West (normal)",
+    )
+
+
+@validate_params(
+    {
+        "y_true": ["array-like"],
+        "y_pred_a": ["array-like"],
+        "y_pred_b": ["array-like"],
+        "lags": _LAGS_CONSTRAINT,
+        "loss": [StrOptions({"squared_error", "absolute_error"})],
+        "harvey_correction": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def diebold_mariano_test(
+    y_true: ArrayLike,
+    y_pred_a: ArrayLike,
+    y_pred_b: ArrayLike,
+    *,
+    lags: int | None = None,
+    loss: str = "squared_error",
+    harvey_correction: bool = True,
+) -> ForecastTestResult:
+    """Diebold-Mariano (1995) test of equal predictive accuracy of two forecasts.
+
+    The loss differential is ``d_t = L(y_t - a_t) - L(y_t - b_t)``, with ``L``
+    the squared or absolute error and ``a``, ``b`` the two forecasts. ``d_t`` is
+    regressed on a constant by OLS (statsmodels) with a Newey-West HAC
+    covariance (``cov_type="HAC"``, Bartlett kernel, ``maxlags=lags``, no
+    small-sample correction), and the statistic is the t-statistic of the
+    constant, ``DM = mean(d) / sqrt(S / n)``.
+
+    With ``harvey_correction=True`` (Harvey, Leybourne & Newbold, 1997) the
+    statistic is multiplied by ``sqrt((n + 1 - 2h + h(h - 1) / n) / n)`` with
+    forecast horizon ``h = 1``, i.e. by ``sqrt((n - 1) / n)``, and compared with
+    Student's t distribution with ``n - 1`` degrees of freedom. The factor is
+    applied to the HAC statistic whatever ``lags`` is (for one-step forecasts
+    HLN's own variance uses no lags: pass ``lags=0`` to reproduce it exactly).
+    With ``harvey_correction=False`` the uncorrected statistic is compared with
+    the standard normal distribution.
+
+    For a benchmark nested in the model, prefer :func:`clark_west_test`: this
+    test is then undersized and biased towards the benchmark.
+
+    Sign convention: H0 is equal expected loss; H1 is that forecast ``a`` has
+    lower expected loss than forecast ``b``. A negative statistic (``a`` has the
+    smaller mean loss) gives a small one-sided p-value ``pvalue = F(statistic)``,
+    with ``F`` the t(n - 1) or standard normal CDF. A small p-value is evidence
+    that ``a`` is more accurate than ``b``; a p-value near 1 points the other
+    way (swap the forecasts to test that direction: the statistic changes sign
+    and the p-value becomes ``1 - pvalue``).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_obs,)
+        Realized values, in time order.
+    y_pred_a : array-like of shape (n_obs,)
+        Forecasts of model ``a`` (the candidate).
+    y_pred_b : array-like of shape (n_obs,)
+        Forecasts of model ``b`` (the reference).
+    lags : int >= 0, default=None
+        Number of lags of the HAC variance. ``None`` uses the Newey-West rule of
+        thumb ``int(4 * (n_obs / 100) ** (2 / 9))`` (4 for 100 observations);
+        ``0`` uses no autocorrelation correction. At most ``n_obs - 1``.
+    loss : {"squared_error", "absolute_error"}, default="squared_error"
+        The loss ``L`` applied to the forecast errors.
+    harvey_correction : bool, default=True
+        Apply the Harvey-Leybourne-Newbold small-sample correction (h = 1) and
+        use t(n - 1) instead of the normal distribution.
+
+    Returns
+    -------
+    result : ForecastTestResult
+        ``statistic``, ``pvalue`` (one-sided, as above),
+        ``mean_loss_differential`` (``mean(d)``: negative when ``a`` has the
+        lower average loss), ``lags``, ``n_obs`` and ``alternative``.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter, for inputs of different lengths, with NaN or
+        infinity, fewer than 2 observations, an unknown ``loss``, or ``lags``
+        negative, not an integer or larger than ``n_obs - 1``; and if ``d_t`` is
+        constant (e.g. identical forecasts). Invalid parameter types or values
+        are reported by sklearn's ``InvalidParameterError``, which is both a
+        ``ValueError`` and a ``TypeError``.
+    TypeError
+        If ``lags`` is a bool.
+    ImportError
+        If statsmodels is not installed.
+
+    See Also
+    --------
+    clark_west_test : The test for a benchmark nested in the model.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skquantnn.metrics import diebold_mariano_test
+    >>> rng = np.random.default_rng(0)
+    >>> y_true = rng.normal(size=200)
+    >>> good = y_true + 0.5 * rng.normal(size=200)
+    >>> bad = y_true + 1.0 * rng.normal(size=200)
+    >>> result = diebold_mariano_test(y_true, good, bad)
+    >>> bool(result.statistic < 0), bool(result.pvalue < 0.01)
+    (True, True)
+    >>> reverse = diebold_mariano_test(y_true, bad, good)
+    >>> bool(np.isclose(reverse.statistic, -result.statistic))
+    True
+    """
+    y_true, arrays = _check_forecasts(
+        y_true, {"y_pred_a": y_pred_a, "y_pred_b": y_pred_b}, allow_2d=False
+    )
+    n_obs = len(y_true)
+    lags = _check_lags(lags, n_obs)
+    error_a = y_true - arrays["y_pred_a"]
+    error_b = y_true - arrays["y_pred_b"]
+    if loss == "squared_error":
+        loss_a, loss_b = error_a**2, error_b**2
+    else:
+        loss_a, loss_b = np.abs(error_a), np.abs(error_b)
+    d = loss_a - loss_b
+    statistic = _hac_t_statistic(d, lags, loss_a, loss_b)
+    if harvey_correction:
+        h = 1
+        statistic *= math.sqrt((n_obs + 1 - 2 * h + h * (h - 1) / n_obs) / n_obs)
+        pvalue = float(stats.t.cdf(statistic, df=n_obs - 1))
+        method = f"Diebold-Mariano with HLN correction (t, {n_obs - 1} df)"
+    else:
+        pvalue = float(stats.norm.cdf(statistic))
+        method = "Diebold-Mariano (normal)"
+    return ForecastTestResult(
+        statistic=statistic,
+        pvalue=pvalue,
+        mean_loss_differential=float(d.mean()),
+        lags=lags,
+        n_obs=n_obs,
+        alternative=(
+            f"y_pred_a has lower expected {loss.replace('_', ' ')} than y_pred_b"
+        ),
+        method=method,
+    )
