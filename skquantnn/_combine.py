@@ -1,4 +1,5 @@
-"""How NumpyMLPRegressor's parts make one forecast, in the target's own units::
+"""NumpyMLPRegressor's parts, how one fit makes them, and how they make one forecast,
+in the target's own units::
 
     y_hat = mean + scale * (x @ W_skip + c_skip + w * avg_k net_k(soft_clip(x)))
 
@@ -10,9 +11,13 @@ no evidence of skill falls back to the linear forecast, and with no skip
 connection, to the training mean.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from skquantnn._validation import MIN_HELD_OUT_ROWS, SCALE_HINT
+from skquantnn._network import soft_clip
+from skquantnn._training import predict_flat, train
+from skquantnn._validation import MIN_HELD_OUT_ROWS, SCALE_HINT, split_rows
 
 #: Ridge penalties tried by :func:`ridge_loo`, per unit of total sample weight:
 #: from almost least squares (1e-6) to almost the mean (1e3), whatever the scale
@@ -136,3 +141,138 @@ def shrinkage_weight(T, N, sample_weight=None, penalty=GAIN_PENALTY):
         s2 = (w @ (T - b * N) ** 2) / w.sum()
         kept = np.where(gain > 0, np.maximum(0.0, 1.0 - penalty * s2 / gain), 0.0)
     return np.clip(np.nan_to_num(b * kept), 0.0, 1.0)
+
+
+@dataclass
+class LinearPart:
+    """The target scaling and the skip connection of one fit.
+
+    Attributes
+    ----------
+    mean, scale : ndarray of shape (n_outputs,)
+        The target is modelled as ``mean + scale * z``.
+    coef : ndarray of shape (n_features, n_outputs) or None
+        The skip connection's weights in standardised units; None without one.
+    intercept : ndarray of shape (n_outputs,)
+    alpha : float or None
+        The skip connection's ridge penalty.
+    """
+
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray | None
+    intercept: np.ndarray
+    alpha: float | None
+
+    @classmethod
+    def fit(cls, X, Y, sample_weight, *, standardize, skip, centre):
+        """Scale ``Y`` (standardise, or only centre, or neither) and fit the skip
+        connection to the scaled target, on these rows."""
+        n_outputs, dtype = Y.shape[1], X.dtype
+        if standardize or centre:
+            mean, scale = weighted_mean_scale(Y, sample_weight)
+            if not standardize:
+                scale = np.ones(n_outputs)
+        else:
+            mean, scale = np.zeros(n_outputs), np.ones(n_outputs)
+        part = cls(mean.astype(dtype), scale.astype(dtype), None,
+                   np.zeros(n_outputs, dtype), None)
+        return part.refit(X, Y, sample_weight) if skip else part
+
+    def refit(self, X, Y, sample_weight):
+        """The same scaling with the skip connection fitted on these rows."""
+        coef, intercept, alpha = ridge_loo(X, (Y - self.mean) / self.scale,
+                                           sample_weight)
+        return LinearPart(self.mean, self.scale, coef, intercept, alpha)
+
+    @property
+    def is_identity(self):
+        """No skip connection and no scaling: the hidden layers see the raw y."""
+        return (self.coef is None and not self.mean.any()
+                and bool(np.all(self.scale == 1)))
+
+    def hidden_target(self, X, Y):
+        """What the hidden layers learn: the scaled target less the skip part.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_outputs)
+        """
+        if self.is_identity:
+            return Y
+        T = (Y - self.mean) / self.scale
+        if self.coef is not None:
+            T -= X @ self.coef + self.intercept
+        return T
+
+
+def fit_parts(est, theta, net, X, Y, sample_weight, rng, first_pass, incremental):
+    """One fit of ``est``: split the rows, fit the linear part, train the members on
+    what it leaves, weigh them, and refit the skip connection on every row.
+
+    Parameters
+    ----------
+    est : NumpyMLPRegressor
+        Source of the hyper-parameters (read only).
+    theta : ndarray of shape (n_networks, n_params)
+        The members' starting parameters.
+    net : Network
+    X : ndarray of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples, n_outputs)
+    sample_weight : ndarray of shape (n_samples,) or None
+    rng : numpy.random.RandomState
+    first_pass, incremental : bool
+
+    Returns
+    -------
+    theta : ndarray of shape (n_networks, n_params)
+    optimizer : SGDOptimizer, AdamOptimizer or None
+    history : History
+    linear : LinearPart
+    shrinkage : ndarray of shape (n_outputs,)
+    """
+    sw = sample_weight
+    stochastic = est.solver != "lbfgs" and not incremental
+    stopping = est.early_stopping if stochastic else False
+    weighing = est.shrinkage == "auto" and not incremental
+    train_rows, stop_rows, weigh_rows = split_rows(
+        len(X), stopping, weighing, est.validation_fraction, est.validation_gap)
+    if incremental and hasattr(est, "_linear"):
+        linear = est._linear        # partial_fit keeps the first call's
+    else:
+        linear = LinearPart.fit(
+            X[train_rows], Y[train_rows], None if sw is None else sw[train_rows],
+            standardize=est.standardize_target, skip=est.skip_connection,
+            centre=est.shrinkage is not None)
+    T = linear.hidden_target(X, Y)
+    if not np.isfinite(T).all():
+        raise ValueError(
+            "The target scaling or the skip connection overflowed: the inputs or "
+            f"targets are too large to fit. {SCALE_HINT.capitalize()}. The "
+            "estimator keeps the weights it had before this call.")
+    X_hidden = X if est.soft_clip is None else soft_clip(X, est.soft_clip)
+
+    def rows(part):
+        if part is None:
+            return None
+        return X_hidden[part], T[part], None if sw is None else sw[part]
+
+    theta, optimizer, history = train(est, theta, net, rows(train_rows),
+                                      rows(stop_rows), rng, first_pass, incremental)
+    n_outputs = Y.shape[1]
+    if est.shrinkage is None:
+        shrinkage = np.zeros(n_outputs)
+    elif est.shrinkage != "auto":
+        shrinkage = np.full(n_outputs, float(est.shrinkage))
+    elif incremental:
+        shrinkage = getattr(est, "shrinkage_", np.zeros(n_outputs))
+    elif weigh_rows is None:
+        shrinkage = np.ones(n_outputs)    # too few rows to weigh the hidden layers
+    else:
+        X_w, T_w, sw_w = rows(weigh_rows)
+        N = predict_flat(theta, net, X_w).mean(axis=0)
+        shrinkage = 1.0 - shrinkage_weight(T_w, N, sw_w)
+    if est.skip_connection and train_rows.stop - train_rows.start < len(X):
+        # refit on every row: the held-out tail is the most recent past
+        linear = linear.refit(X, Y, sw)
+    return theta, optimizer, history, linear, shrinkage

@@ -20,26 +20,13 @@ from skquantnn._activations import (
     LOSS_FUNCTIONS,
     canonical_activation,
 )
-from skquantnn._combine import (
-    ridge_loo,
-    shrinkage_weight,
-    weighted_mean_scale,
-)
-from skquantnn._network import (
-    FlatLayout,
-    backward,
-    forward,
-    init_members,
-    soft_clip,
-    soft_clip_derivative,
-)
-from skquantnn._training import Network, predict_flat, train
+from skquantnn._combine import fit_parts
+from skquantnn._network import FlatLayout, forward, init_members, soft_clip
+from skquantnn._training import Network
 from skquantnn._validation import (
-    SCALE_HINT,
     SHARED_CONSTRAINTS,
     check_finite_predictions,
     check_hidden_layer_sizes,
-    split_rows,
 )
 
 _ACTIVATION_NAMES = set(ACTIVATIONS) | set(ACTIVATION_ALIASES)
@@ -505,23 +492,6 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
             return self.skip_intercept_     # 0 for scikit-learn's network, exactly
         return X @ self.skip_coef_ + self.skip_intercept_
 
-    def _input_gradient(self, X, output):
-        """``d y_pred[:, output] / dX`` row by row, shape (n_samples, n_features)."""
-        X = X.astype(self.coefs_[0].dtype, copy=False)
-        activation = canonical_activation(self.activation)
-        H, D = forward(self._hidden_input(X), self.members_coefs_,
-                       self.members_intercepts_, activation, self.out_activation_)
-        n_networks = self.members_coefs_[0].shape[0]
-        dY = np.zeros((n_networks, len(X), self.n_outputs_), dtype=X.dtype)
-        dY[:, :, output] = self._network_weight()[output] / n_networks
-        layout = FlatLayout([c.shape[0] for c in self.coefs_] + [self.n_outputs_])
-        scratch = layout.unpack(np.empty((n_networks, layout.size), dtype=X.dtype))
-        dX = backward(dY, H, D, self.members_coefs_, activation, self.out_activation_,
-                      *scratch, input_gradient=True).sum(axis=0)
-        if self.soft_clip is not None:
-            dX *= soft_clip_derivative(X, self.soft_clip)
-        return dX + self.skip_coef_[:, output]
-
     def _network(self, layer_units):
         return Network(
             layout=FlatLayout(layer_units),
@@ -551,94 +521,24 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         else:
             theta = self._current_weights(net.layout, X.dtype)
 
-        stopping = (self.early_stopping
-                    if self.solver != "lbfgs" and not incremental else False)
-        train_rows, stop_rows, weigh_rows = split_rows(
-            len(X), stopping, self.shrinkage == "auto" and not incremental,
-            self.validation_fraction, self.validation_gap)
-        linear = self._fit_linear_part(X, Y, sw, train_rows, incremental)
-        T = self._hidden_target(X, Y, linear)
-        if not np.isfinite(T).all():
-            raise ValueError(
-                "The target scaling or the skip connection overflowed: the inputs "
-                f"or targets are too large to fit. {SCALE_HINT.capitalize()}. "
-                "The estimator keeps the weights it had before this call.")
-        X_hidden = self._hidden_input(X)
-
-        def rows(part):
-            if part is None:
-                return None
-            return X_hidden[part], T[part], None if sw is None else sw[part]
-
         with np.errstate(over="ignore", invalid="ignore"):
             # A diverging loss is reported as one clear error by the loops.
-            theta, optimizer, history = train(
-                self, theta, net, rows(train_rows), rows(stop_rows), rng,
-                first_pass, incremental)
-        shrinkage = self._fit_shrinkage(theta, net, rows(weigh_rows), Y.shape[1],
-                                        incremental, len(X))
-        if self.skip_connection and train_rows.stop - train_rows.start < len(X):
-            # refit on every row: the held-out tail is the most recent past
-            mean, scale = linear[:2]
-            linear = (mean, scale, *ridge_loo(X, (Y - mean) / scale, sw))
+            theta, optimizer, history, linear, shrinkage = fit_parts(
+                self, theta, net, X, Y, sw, rng, first_pass, incremental)
 
         # Commit only now: an exception above leaves the previous fit untouched.
         self._commit(net, theta, optimizer, history, linear, shrinkage, y.ndim == 1)
         return self
 
-    def _fit_linear_part(self, X, Y, sw, rows, incremental):
-        """``(mean, scale, coef, intercept, alpha)`` of the target scaling and the
-        skip connection (in standardised units), fitted on the training rows; a
-        continuing ``partial_fit`` keeps the previous ones."""
-        if incremental and hasattr(self, "target_mean_"):
-            return self._linear
-        n_outputs = Y.shape[1]
-        sw_rows = None if sw is None else sw[rows]
-        if self.standardize_target:
-            mean, scale = weighted_mean_scale(Y[rows], sw_rows)
-        elif self.skip_connection or self.shrinkage is not None:
-            # centre, so that shrinking pulls toward the training mean
-            mean, scale = weighted_mean_scale(Y[rows], sw_rows)[0], np.ones(n_outputs)
-        else:
-            mean, scale = np.zeros(n_outputs), np.ones(n_outputs)
-        mean, scale = mean.astype(X.dtype), scale.astype(X.dtype)
-        if not self.skip_connection:
-            return mean, scale, None, np.zeros(n_outputs, X.dtype), None
-        Z = (Y[rows] - mean) / scale
-        return (mean, scale, *ridge_loo(X[rows], Z, sw_rows))
-
-    def _hidden_target(self, X, Y, linear):
-        """What the hidden layers learn: the scaled target less the skip part."""
-        mean, scale, coef, intercept, _ = linear
-        if coef is None and not mean.any() and np.all(scale == 1):
-            return Y                          # scikit-learn's network: the raw y
-        T = (Y - mean) / scale
-        if coef is not None:
-            T -= X @ coef + intercept
-        return T
-
-    def _fit_shrinkage(self, theta, net, weighing, n_outputs, incremental, n_samples):
-        if self.shrinkage is None:
-            return np.zeros(n_outputs)
-        if self.shrinkage != "auto":
-            return np.full(n_outputs, float(self.shrinkage))
-        if incremental:
-            return getattr(self, "shrinkage_", np.zeros(n_outputs))
-        if weighing is None:
-            return np.ones(n_outputs)     # too few rows to weigh the hidden layers
-        X_w, T_w, sw_w = weighing
-        N = predict_flat(theta, net, X_w).mean(axis=0)
-        return 1.0 - shrinkage_weight(T_w, N, sw_w)
-
     def _commit(self, net, theta, optimizer, history, linear, shrinkage, y_1d):
-        mean, scale, coef, intercept, alpha = linear
-        n_outputs = len(mean)
+        n_outputs = len(linear.mean)
         self._linear = linear
-        self.target_mean_, self.target_scale_ = mean, scale
-        self.skip_coef_ = (np.zeros((self.n_features_in_, n_outputs), mean.dtype)
-                           if coef is None else coef * scale)
-        self.skip_intercept_ = mean + scale * intercept
-        self.skip_alpha_ = alpha
+        self.target_mean_, self.target_scale_ = linear.mean, linear.scale
+        self.skip_coef_ = (
+            np.zeros((self.n_features_in_, n_outputs), linear.mean.dtype)
+            if linear.coef is None else linear.coef * linear.scale)
+        self.skip_intercept_ = linear.mean + linear.scale * linear.intercept
+        self.skip_alpha_ = linear.alpha
         self.shrinkage_ = shrinkage
         self.members_coefs_, self.members_intercepts_ = net.layout.unpack(theta)
         self.coefs_ = [c[0] for c in self.members_coefs_]

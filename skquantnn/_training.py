@@ -71,6 +71,7 @@ class History:
         history = cls.fresh(early_stopping)
         history.loss_curve = list(est.loss_curve_ or [])
         history.t = est.t_
+        history.n_iter = est.n_iter_
         history.no_improvement_count = copy.copy(
             getattr(est, "_no_improvement_count", 0))
         if early_stopping and est.validation_scores_ is not None:

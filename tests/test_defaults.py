@@ -1,0 +1,327 @@
+"""The default recipe: averaged networks, target standardisation, a ridge skip
+connection, soft clipping of inputs, and shrinkage weighed on the held-out tail.
+
+Each parameter gets a test that fails without it; the features users had before
+(partial_fit, warm_start, sample_weight, multi-output, float32, predict blocks,
+persistence) are tested with the new defaults and several networks.
+"""
+
+import pickle
+
+import joblib
+import numpy as np
+import pytest
+import skops.io as sio
+from sklearn.linear_model import Ridge, RidgeCV
+from sklearn.metrics import r2_score
+
+from skquantnn import SKLEARN_MLP_PARAMS, NumpyMLPRegressor
+from skquantnn._combine import RIDGE_PENALTIES, ridge_loo, shrinkage_weight
+from skquantnn._network import forward
+from skquantnn._validation import split_rows
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+SK = SKLEARN_MLP_PARAMS
+
+
+@pytest.fixture(scope="module")
+def smooth():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(600, 4))
+    y = np.sin(2 * X[:, 0]) + X[:, 1] ** 2 - 0.5 * X[:, 2] + 0.1 * rng.normal(size=600)
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def fitted(smooth):
+    X, y = smooth
+    return NumpyMLPRegressor((16, 8), n_networks=4, max_iter=40,
+                             random_state=0).fit(X, y)
+
+
+def member_outputs(model, X):
+    """Each member's raw network output, from the fitted weights, by hand."""
+    Xh = X / np.sqrt(1 + (X / model.soft_clip) ** 2) if model.soft_clip else X
+    outputs = []
+    for m in range(len(model.members_coefs_[0])):
+        coefs = [c[m] for c in model.members_coefs_]
+        intercepts = [b[m] for b in model.members_intercepts_]
+        outputs.append(forward(Xh, coefs, intercepts, model.activation,
+                               model.out_activation_)[0][-1])
+    return np.array(outputs)
+
+
+# ---------------------------------------------------------------- n_networks
+def test_a_stacked_member_trains_exactly_like_a_network_of_its_own(smooth):
+    # Without shuffling every member sees the same batches; member 0 draws its
+    # initial weights first, so it is the network n_networks=1 trains.
+    X, y = smooth
+    kw = dict(SK, hidden_layer_sizes=(8, 4), shuffle=False, max_iter=5,
+              random_state=0)
+    three = NumpyMLPRegressor(**{**kw, "n_networks": 3}).fit(X, y)
+    one = NumpyMLPRegressor(**kw).fit(X, y)
+    for a, b in zip(three.coefs_ + three.intercepts_, one.coefs_ + one.intercepts_,
+                    strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+    assert not np.allclose(three.members_coefs_[0][1], three.members_coefs_[0][0])
+
+
+def test_predict_is_the_members_average_and_return_std_their_spread(fitted, smooth):
+    X, _ = smooth
+    members = member_outputs(fitted, X[:50])[..., 0] * fitted._network_weight()[0]
+    linear = X[:50] @ fitted.skip_coef_[:, 0] + fitted.skip_intercept_[0]
+    pred, std = fitted.predict(X[:50], return_std=True)
+    np.testing.assert_allclose(pred, linear + members.mean(axis=0), rtol=1e-10)
+    np.testing.assert_allclose(std, members.std(axis=0), rtol=1e-10, atol=1e-14)
+    assert pred.shape == std.shape == (50,)
+
+
+def test_one_network_has_no_spread(smooth):
+    X, y = smooth
+    model = NumpyMLPRegressor((8,), n_networks=1, shrinkage=None, max_iter=5,
+                              random_state=0).fit(X, y)
+    assert np.all(model.predict(X[:10], return_std=True)[1] == 0)
+
+
+def test_averaging_lowers_the_error_on_new_data(smooth):
+    X, y = smooth
+    kw = dict(SK, hidden_layer_sizes=(32, 16), max_iter=60, random_state=0)
+    ensemble = NumpyMLPRegressor(**{**kw, "n_networks": 8}).fit(X[:400], y[:400])
+    single_errors = [
+        np.mean((NumpyMLPRegressor(**{**kw, "random_state": s})
+                 .fit(X[:400], y[:400]).predict(X[400:]) - y[400:]) ** 2)
+        for s in range(3)]
+    ensemble_error = np.mean((ensemble.predict(X[400:]) - y[400:]) ** 2)
+    assert ensemble_error < min(single_errors)
+
+
+# ------------------------------------------------------- standardize_target
+def test_standardize_target_learns_a_target_far_from_zero(smooth):
+    X, y = smooth
+    y_big = 1000 * y + 5e4
+    kw = dict(hidden_layer_sizes=(16,), n_networks=2, skip_connection=False,
+              shrinkage=None, early_stopping=False, max_iter=200, random_state=0)
+    on = NumpyMLPRegressor(standardize_target=True, **kw).fit(X, y_big)
+    off = NumpyMLPRegressor(standardize_target=False, **kw).fit(X, y_big)
+    assert r2_score(y_big, on.predict(X)) > 0.6
+    assert r2_score(y_big, off.predict(X)) < 0
+    np.testing.assert_allclose(on.target_mean_, [y_big.mean()])
+    np.testing.assert_allclose(on.target_scale_, [y_big.std()])
+    assert on.loss_curve_[-1] < 1      # in standardised units
+    assert off.loss_curve_[-1] > 1e3
+
+
+def test_target_statistics_come_from_the_training_rows_only(smooth):
+    X, y = smooth
+    model = NumpyMLPRegressor((8,), n_networks=2, max_iter=3, early_stopping=True,
+                              validation_fraction=0.25, random_state=0).fit(X, y)
+    np.testing.assert_allclose(model.target_mean_, [y[:450].mean()])
+    np.testing.assert_allclose(model.target_scale_, [y[:450].std()])
+
+
+# ---------------------------------------------------------- skip_connection
+def test_skip_connection_is_ridge_with_leave_one_out_penalty(smooth):
+    X, y = smooth
+    model = NumpyMLPRegressor((8,), n_networks=2, shrinkage=None, max_iter=3,
+                              random_state=0).fit(X, y)
+    ridge = RidgeCV(alphas=RIDGE_PENALTIES * len(X)).fit(X, y)
+    assert model.skip_alpha_ == pytest.approx(ridge.alpha_)
+    np.testing.assert_allclose(model.skip_coef_[:, 0], ridge.coef_, rtol=1e-8)
+    assert model.skip_intercept_[0] == pytest.approx(ridge.intercept_, rel=1e-8)
+
+
+def test_skip_connection_makes_a_linear_trend_extrapolate():
+    rng = np.random.RandomState(1)
+    X = rng.normal(size=(500, 2))
+    y = 3 * X[:, 0] - X[:, 1] + 0.1 * rng.normal(size=500)
+    X_far = np.array([[8.0, -6.0], [-9.0, 7.0]])     # far outside the training range
+    truth = 3 * X_far[:, 0] - X_far[:, 1]
+    kw = dict(hidden_layer_sizes=(16,), n_networks=2, max_iter=30, random_state=0)
+    with_skip = NumpyMLPRegressor(**kw).fit(X, y).predict(X_far)
+    without = NumpyMLPRegressor(skip_connection=False, **kw).fit(X, y).predict(X_far)
+    np.testing.assert_allclose(with_skip, truth, rtol=0.05)
+    assert np.max(np.abs(without - truth)) > 5
+
+
+def test_ridge_loo_weights_equal_repeated_rows():
+    rng = np.random.RandomState(2)
+    X, Y = rng.normal(size=(40, 3)), rng.normal(size=(40, 2))
+    counts = rng.randint(0, 4, size=40)
+    weighted = ridge_loo(X, Y, counts.astype(float))
+    repeated = ridge_loo(np.repeat(X, counts, 0), np.repeat(Y, counts, 0))
+    assert weighted[2] == repeated[2]
+    np.testing.assert_allclose(weighted[0], repeated[0], rtol=1e-10)
+    np.testing.assert_allclose(weighted[1], repeated[1], rtol=1e-10)
+
+
+# --------------------------------------------------------------- soft_clip
+def test_soft_clip_bounds_what_the_hidden_layers_see(smooth):
+    X, y = smooth
+    kw = dict(hidden_layer_sizes=(16,), activation="relu", n_networks=2,
+              shrinkage=None, max_iter=20, random_state=0)
+    huge = np.array([[1e3, 0, 0, 0], [1e6, 0, 0, 0]])
+
+    def hidden_part(model):
+        return model.predict(huge) - (huge @ model.skip_coef_[:, 0]
+                                      + model.skip_intercept_[0])
+
+    clipped = hidden_part(NumpyMLPRegressor(**kw).fit(X, y))
+    raw = hidden_part(NumpyMLPRegressor(soft_clip=None, **kw).fit(X, y))
+    assert clipped[1] == pytest.approx(clipped[0], abs=1e-3)   # saturated
+    assert abs(raw[1]) > 100 * abs(raw[0]) > 0                  # grows with x
+
+
+# ---------------------------------------------------------------- shrinkage
+def test_shrinkage_drops_hidden_layers_that_fit_noise():
+    rng = np.random.RandomState(3)
+    X = rng.normal(size=(1500, 6))
+    y = 0.3 * X[:, 0] + rng.normal(size=1500)   # linear signal, noise beyond it
+    model = NumpyMLPRegressor(n_networks=4, random_state=0).fit(X, y)
+    assert model.shrinkage_[0] > 0.8
+
+
+def test_shrinkage_keeps_hidden_layers_that_find_structure(smooth):
+    X, y = smooth
+    model = NumpyMLPRegressor(n_networks=4, random_state=0).fit(X, y)
+    assert model.shrinkage_[0] < 0.3
+    assert r2_score(y, model.predict(X)) > 0.9
+
+
+def test_a_fixed_shrinkage_mixes_linear_part_and_networks(smooth):
+    X, y = smooth
+    kw = dict(hidden_layer_sizes=(8,), n_networks=2, max_iter=10, random_state=0)
+    p = {s: NumpyMLPRegressor(shrinkage=s, **kw).fit(X, y).predict(X)
+         for s in (0.0, 0.25, 1.0)}
+    np.testing.assert_allclose(p[0.25], 0.25 * p[1.0] + 0.75 * p[0.0], rtol=1e-10)
+
+
+def test_too_few_rows_to_weigh_give_the_linear_forecast(smooth):
+    X, y = smooth
+    model = NumpyMLPRegressor((8,), n_networks=2, max_iter=5,
+                              random_state=0).fit(X[:60], y[:60])
+    assert model.shrinkage_[0] == 1.0
+    linear = X[:60] @ model.skip_coef_[:, 0] + model.skip_intercept_[0]
+    np.testing.assert_allclose(model.predict(X[:60]), linear, rtol=1e-12)
+
+
+def test_shrinkage_weight_is_a_penalised_least_squares_weight():
+    rng = np.random.RandomState(4)
+    N = rng.normal(size=(200, 1))
+    T = 0.6 * N + rng.normal(size=(200, 1))
+    b = float(N[:, 0] @ T[:, 0] / (N[:, 0] @ N[:, 0]))
+    s2 = float(np.mean((T[:, 0] - b * N[:, 0]) ** 2))
+    expected = b * (1 - 2 * s2 / (b * b * (N[:, 0] @ N[:, 0])))
+    assert shrinkage_weight(T, N)[0] == pytest.approx(expected, rel=1e-12)
+    assert shrinkage_weight(T, -N)[0] == 0            # a wrong-signed forecast
+    assert shrinkage_weight(T[:19], N[:19])[0] == 0   # too few rows
+
+
+@pytest.mark.parametrize("n, stopping, weighing, expected", [
+    (1000, "auto", True, ((0, 800), (800, 900), (900, 1000))),
+    (1000, "auto", False, ((0, 800), (800, 1000), None)),
+    (1000, False, True, ((0, 800), None, (800, 1000))),
+    (150, "auto", True, ((0, 120), None, (120, 150))),     # halves under 20 rows
+    (60, "auto", True, ((0, 60), None, None)),             # tail under 20 rows
+    (1000, False, False, ((0, 1000), None, None)),
+])
+def test_held_out_rows(n, stopping, weighing, expected):
+    parts = split_rows(n, stopping, weighing, 0.2, 0)
+    got = tuple(None if p is None else (p.start, p.stop) for p in parts)
+    assert got == expected
+
+
+# ----------------------------------------------------------- early_stopping
+def test_early_stopping_auto_stops_when_there_are_rows_for_it(smooth):
+    X, y = smooth
+    model = NumpyMLPRegressor((8,), n_networks=2, shrinkage=None, max_iter=500,
+                              random_state=0).fit(X, y)
+    assert model.validation_scores_ is not None and model.n_iter_ < 500
+    small = NumpyMLPRegressor((8,), n_networks=2, shrinkage=None, max_iter=5,
+                              random_state=0).fit(X[:60], y[:60])
+    assert small.validation_scores_ is None and small.t_ == 5 * 60
+
+
+def test_each_member_keeps_its_own_best_epoch(smooth):
+    X, y = smooth
+    model = NumpyMLPRegressor((8,), n_networks=3, shrinkage=None, early_stopping=True,
+                              skip_connection=False, max_iter=60,
+                              random_state=0).fit(X, y)
+    tail = slice(480, 600)
+    T = (y[tail] - model.target_mean_[0]) / model.target_scale_[0]
+    best = [r2_score(T, out[:, 0]) for out in member_outputs(model, X[tail])]
+    np.testing.assert_allclose(best, model._member_best_scores, rtol=1e-9)
+    assert model.best_validation_score_ == pytest.approx(np.mean(best))
+
+
+# ------------------------------------ what users had, with the new defaults
+def test_partial_fit_streams_with_the_defaults(smooth):
+    X, y = smooth
+    model = NumpyMLPRegressor((16,), n_networks=3, learning_rate_init=0.01,
+                              random_state=0)
+    scores = []
+    for _ in range(10):
+        for chunk in np.array_split(np.arange(600), 6):
+            model.partial_fit(X[chunk], y[chunk] + 10)
+        scores.append(r2_score(y + 10, model.predict(X)))
+    np.testing.assert_allclose(model.target_mean_, [y[:100].mean() + 10])
+    assert model.n_iter_ == 60 and len(model.loss_curve_) == 60
+    assert model.shrinkage_[0] == 0
+    assert scores[-1] > max(scores[0] + 0.2, 0.6)
+
+
+def test_warm_start_continues_the_members(smooth):
+    X, y = smooth
+    model = NumpyMLPRegressor((8,), n_networks=3, early_stopping=False, max_iter=4,
+                              warm_start=True, random_state=0).fit(X, y)
+    first = [c.copy() for c in model.members_coefs_]
+    model.fit(X, y)
+    assert model.t_ == 8 * 480 and model.n_iter_ == 8  # the weighing tail held out
+    assert all(not np.allclose(a, b) for a, b in zip(first, model.members_coefs_,
+                                                     strict=True))
+
+
+def test_multi_output_float32_and_blocks_with_the_defaults(smooth):
+    X, y = smooth
+    Y = np.column_stack([y, 5 * X[:, 3]]).astype(np.float32)
+    model = NumpyMLPRegressor((16,), n_networks=3, max_iter=30,
+                              random_state=0).fit(X.astype(np.float32), Y)
+    pred, std = model.predict(X.astype(np.float32), return_std=True)
+    assert pred.shape == std.shape == (600, 2) and pred.dtype == np.float32
+    assert model.shrinkage_.shape == (2,) and model.skip_coef_.dtype == np.float32
+    assert r2_score(Y[:, 1], pred[:, 1]) > 0.99
+    blocks = model.set_params(predict_batch_size=7).predict(X.astype(np.float32),
+                                                            return_std=True)
+    np.testing.assert_allclose(blocks[0], pred, rtol=1e-6)
+    np.testing.assert_allclose(blocks[1], std, rtol=1e-5, atol=1e-6)
+
+
+def test_sample_weight_weighs_the_target_scaling_and_the_skip(smooth):
+    X, y = smooth
+    sw = np.where(np.arange(600) < 300, 3.0, 1.0)
+    model = NumpyMLPRegressor((8,), n_networks=2, shrinkage=None, max_iter=3,
+                              random_state=0).fit(X, y, sample_weight=sw)
+    np.testing.assert_allclose(model.target_mean_, [np.average(y[:480],
+                                                               weights=sw[:480])])
+    ridge = Ridge(alpha=model.skip_alpha_).fit(X, y, sample_weight=sw)
+    np.testing.assert_allclose(model.skip_coef_[:, 0], ridge.coef_, rtol=1e-8)
+    unweighted = NumpyMLPRegressor((8,), n_networks=2, shrinkage=None, max_iter=3,
+                                   random_state=0).fit(X, y)
+    assert not np.allclose(unweighted.skip_coef_, model.skip_coef_)
+
+
+@pytest.mark.parametrize("store", ["pickle", "joblib", "skops"])
+def test_persistence_keeps_every_member(fitted, smooth, tmp_path, store):
+    X, _ = smooth
+    path = tmp_path / "model"
+    if store == "pickle":
+        loaded = pickle.loads(pickle.dumps(fitted))
+    elif store == "joblib":
+        joblib.dump(fitted, path)
+        loaded = joblib.load(path)
+    else:
+        sio.dump(fitted, path)
+        loaded = sio.load(path, trusted=sio.get_untrusted_types(file=path))
+    for a, b in zip(loaded.predict(X, return_std=True),
+                    fitted.predict(X, return_std=True), strict=True):
+        np.testing.assert_array_equal(a, b)
