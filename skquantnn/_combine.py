@@ -179,6 +179,15 @@ class LinearPart:
                    np.zeros(n_outputs, dtype), None)
         return part.refit(X, Y, sample_weight) if skip else part
 
+    @classmethod
+    def of(cls, est):
+        """The linear part a fitted estimator forecasts with (from its public
+        attributes, so that nothing but arrays is stored)."""
+        mean, scale = est.target_mean_, est.target_scale_
+        coef = est.skip_coef_ / scale if est.skip_connection else None
+        return cls(mean, scale, coef, (est.skip_intercept_ - mean) / scale,
+                   est.skip_alpha_)
+
     def refit(self, X, Y, sample_weight):
         """The same scaling with the skip connection fitted on these rows."""
         coef, intercept, alpha = ridge_loo(X, (Y - self.mean) / self.scale,
@@ -237,8 +246,8 @@ def fit_parts(est, theta, net, X, Y, sample_weight, rng, first_pass, incremental
     weighing = est.shrinkage == "auto" and not incremental
     train_rows, stop_rows, weigh_rows = split_rows(
         len(X), stopping, weighing, est.validation_fraction, est.validation_gap)
-    if incremental and hasattr(est, "_linear"):
-        linear = est._linear        # partial_fit keeps the first call's
+    if incremental and hasattr(est, "target_mean_"):
+        linear = LinearPart.of(est)     # partial_fit keeps the first call's
     else:
         linear = LinearPart.fit(
             X[train_rows], Y[train_rows], None if sw is None else sw[train_rows],

@@ -532,7 +532,6 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
 
     def _commit(self, net, theta, optimizer, history, linear, shrinkage, y_1d):
         n_outputs = len(linear.mean)
-        self._linear = linear
         self.target_mean_, self.target_scale_ = linear.mean, linear.scale
         self.skip_coef_ = (
             np.zeros((self.n_features_in_, n_outputs), linear.mean.dtype)
