@@ -3,10 +3,13 @@
 2000 x 8 simulated economic data (``make_economic_regression(random_state=42)``),
 80/20 split as the tutorial, StandardScaler, (64, 32) relu, adam,
 learning_rate_init=1e-3, batch_size=32, 50 epochs, alpha=0, no early stopping.
-The two estimators run side by side in one process, alternating, over 5 seeds;
-the script prints the median fit time of each, their ratio, and the mean test MSE.
+NumpyMLPRegressor runs scikit-learn's network (``SKLEARN_MLP_PARAMS``). The
+estimators run side by side in one process, alternating, over 5 seeds; the script
+prints the median fit time of each, its ratio to scikit-learn's, and the mean test
+MSE. ``--networks 8`` adds NumpyMLPRegressor averaging 8 stacked networks trained in
+one vectorised pass, and its time ratio to one network.
 
-    python benchmarks/bench_numpy_vs_sklearn.py [--repeats 5] [--float32]
+    python benchmarks/bench_numpy_vs_sklearn.py [--repeats 5] [--float32] [--networks 8]
 """
 
 import argparse
@@ -21,7 +24,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPRegressor
 from sklearn.preprocessing import StandardScaler
 
-from skquantnn import NumpyMLPRegressor
+from skquantnn import SKLEARN_MLP_PARAMS, NumpyMLPRegressor
 from skquantnn.datasets import make_economic_regression
 
 SETTINGS = dict(
@@ -42,6 +45,8 @@ def main():
     parser.add_argument("--repeats", type=int, default=5, help="seeds (default 5)")
     parser.add_argument("--float32", action="store_true",
                         help="also time NumpyMLPRegressor on float32 input")
+    parser.add_argument("--networks", type=int, default=0,
+                        help="also time an average of this many stacked networks")
     args = parser.parse_args()
 
     X, y = make_economic_regression(random_state=42)
@@ -52,13 +57,20 @@ def main():
 
     models = {
         "sklearn MLPRegressor": lambda s: MLPRegressor(random_state=s, **SETTINGS),
-        "NumpyMLPRegressor": lambda s: NumpyMLPRegressor(random_state=s, **SETTINGS),
+        "NumpyMLPRegressor": lambda s: NumpyMLPRegressor(
+            random_state=s, **{**SKLEARN_MLP_PARAMS, **SETTINGS}),
     }
     inputs = {name: (X_train, X_test) for name in models}
     if args.float32:
         models["NumpyMLPRegressor float32"] = models["NumpyMLPRegressor"]
         inputs["NumpyMLPRegressor float32"] = (X_train.astype(np.float32),
                                                X_test.astype(np.float32))
+    if args.networks:
+        stacked = f"NumpyMLPRegressor x{args.networks}"
+        models[stacked] = lambda s: NumpyMLPRegressor(
+            random_state=s, **{**SKLEARN_MLP_PARAMS, **SETTINGS,
+                               "n_networks": args.networks})
+        inputs[stacked] = (X_train, X_test)
     times = {name: [] for name in models}
     mses = {name: [] for name in models}
     for seed in range(args.repeats):
@@ -81,6 +93,10 @@ def main():
         mse = statistics.mean(mses[name])
         print(f"{name:<28}{median:>14.3f}{median / reference:>12.2f}"
               f"{mse:>15.4f}{mse / ref_mse:>11.3f}")
+    if args.networks:
+        ratio = (statistics.median(times[stacked])
+                 / statistics.median(times["NumpyMLPRegressor"]))
+        print(f"\n{args.networks} stacked networks cost {ratio:.2f}x one network")
 
 
 if __name__ == "__main__":

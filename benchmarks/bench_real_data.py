@@ -3,15 +3,17 @@
 For each real series of ``skquantnn.datasets`` (built from data that ``arch`` and
 ``statsmodels`` bundle), each model runs in ``Pipeline(StandardScaler(), model)``
 over ``TimeSeriesSplit(n_splits=5)``. The pooled out-of-sample R² is
-``1 - SSE(model) / SSE(mean)``, summed over the five test blocks, where the
+``1 - SSE(model) / SSE(mean)`` summed over the five test blocks, where the
 benchmark forecast of a block is the mean of its fold's training target: the
-forecast a quant had at the time. The script prints one row per model: R² per
-series and the total fit time over all folds of all series.
+forecast a quant had at the time. One row per model: R² per series and the total
+fit time over all folds of all series. Models run one after the other in one
+process; ``--repeats`` runs the whole table again and reports median fit times.
 
-    python benchmarks/bench_real_data.py [--series ff_monthly,spx_vol] [--models ...]
+    python benchmarks/bench_real_data.py [--series ff_monthly,spx_vol] [--repeats 3]
 """
 
 import argparse
+import statistics
 import time
 import warnings
 
@@ -25,32 +27,32 @@ from sklearn.neural_network import MLPRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skquantnn import NumpyMLPRegressor
-from skquantnn._numpy_mlp import SKLEARN_MLP_PARAMS
-from skquantnn._real_data import REAL_SERIES
-
+from skquantnn import SKLEARN_MLP_PARAMS, NumpyMLPRegressor
+from skquantnn.datasets import REAL_SERIES
+from skquantnn.metrics import oos_r2_score
 
 MODELS = {
     "mean": DummyRegressor(),
     "RidgeCV": RidgeCV(alphas=np.logspace(-3, 4, 30)),
-    "sklearn MLPRegressor()": MLPRegressor(random_state=0),
+    "scikit-learn MLPRegressor()": MLPRegressor(random_state=0),
     "NumpyMLPRegressor()": NumpyMLPRegressor(random_state=0),
     "previous default": NumpyMLPRegressor(random_state=0, **SKLEARN_MLP_PARAMS),
 }
 
 
-def oos_r2(model, X, y, cv):
+def evaluate(model, X, y, cv):
     """Pooled out-of-sample R² against each fold's training mean, and fit seconds."""
-    sse_model = sse_mean = seconds = 0.0
+    y_true, y_pred, y_bench, seconds = [], [], [], 0.0
     for train, test in cv.split(X):
         pipe = make_pipeline(StandardScaler(), clone(model))
         started = time.perf_counter()
         pipe.fit(X[train], y[train])
         seconds += time.perf_counter() - started
-        y_test = y[test]
-        sse_model += float(np.sum((y_test - pipe.predict(X[test])) ** 2))
-        sse_mean += float(np.sum((y_test - y[train].mean()) ** 2))
-    return 1.0 - sse_model / sse_mean, seconds
+        y_true.append(y[test])
+        y_pred.append(pipe.predict(X[test]))
+        y_bench.append(np.full(len(test), y[train].mean()))
+    r2 = oos_r2_score(*(np.concatenate(a) for a in (y_true, y_pred, y_bench)))
+    return r2, seconds
 
 
 def main():
@@ -59,25 +61,33 @@ def main():
                         help="comma-separated names (default: all)")
     parser.add_argument("--models", default=",".join(MODELS),
                         help="comma-separated row names (default: all)")
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="runs of the whole table; fit times are medians")
     args = parser.parse_args()
     series = args.series.split(",")
-    data = {name: REAL_SERIES[name]() for name in series}
+    names = args.models.split(",")
+    data = {s: tuple(a.to_numpy() for a in REAL_SERIES[s]()) for s in series}
     cv = TimeSeriesSplit(n_splits=5)
 
-    print("Pipeline(StandardScaler, model), TimeSeriesSplit(n_splits=5), pooled "
+    scores, times = {}, {name: [] for name in names}
+    for _ in range(args.repeats):
+        for name in names:
+            total = 0.0
+            for s in series:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", ConvergenceWarning)
+                    r2, seconds = evaluate(MODELS[name], *data[s], cv)
+                scores[name, s] = r2     # seeded: the same in every repeat
+                total += seconds
+            times[name].append(total)
+
+    print("Pipeline(StandardScaler, model), TimeSeriesSplit(n_splits=5); pooled "
           "out-of-sample R² against each fold's training mean")
-    header = f"{'model':28s}" + "".join(f"{s:>15s}" for s in series) + "  fit s"
-    print(header)
-    for name in args.models.split(","):
-        cells, total = [], 0.0
-        for s in series:
-            X, y = data[s]
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ConvergenceWarning)
-                r2, seconds = oos_r2(MODELS[name], X.to_numpy(), y.to_numpy(), cv)
-            cells.append(f"{r2:+15.3f}")
-            total += seconds
-        print(f"{name:28s}" + "".join(cells) + f"  {total:6.1f}", flush=True)
+    print(f"| model | {' | '.join(series)} | fit s |")
+    print("|---|" + "---:|" * (len(series) + 1))
+    for name in names:
+        cells = " | ".join(f"{scores[name, s]:+.3f}" for s in series)
+        print(f"| {name} | {cells} | {statistics.median(times[name]):.1f} |")
 
 
 if __name__ == "__main__":
