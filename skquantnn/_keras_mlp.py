@@ -19,6 +19,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from skquantnn._combine import weighted_mean_scale
 from skquantnn._keras_compiled import compiled, forget_eager_kernels
 from skquantnn._keras_state import from_plain_state, kept_on_error, to_plain_state
 from skquantnn._keras_support import (
@@ -539,13 +540,8 @@ def _target_scaling(estimator, y, sample_weight):
     if estimator.validation_split:
         rows, _ = chronological_split(len(y), estimator.validation_split,
                                       estimator.validation_gap)
-    y = y[rows].astype(np.float64)
     weights = None if sample_weight is None else sample_weight[rows]
-    mean = np.average(y, axis=0, weights=weights)
-    std = np.sqrt(np.average((y - mean) ** 2, axis=0, weights=weights))
-    # constant columns (up to rounding) keep scale 1
-    tiny = std <= np.finfo(np.float64).eps * np.maximum(np.abs(mean), 1.0)
-    return mean, np.where(tiny, 1.0, std)
+    return weighted_mean_scale(y[rows].astype(np.float64), weights)
 
 
 def _rescales(estimator):
