@@ -6,12 +6,13 @@ from sklearn.metrics import r2_score
 
 from skquantnn import SKLEARN_MLP_PARAMS
 from skquantnn import NumpyMLPRegressor as _NumpyMLPRegressor
+from skquantnn._validation import chronological_split
 
 
 def NumpyMLPRegressor(*args, **kwargs):
     """One network in scikit-learn's configuration: these tests pin its mechanics."""
     return _NumpyMLPRegressor(*args, **{**SKLEARN_MLP_PARAMS, **kwargs})
-from skquantnn._validation import chronological_split
+
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
