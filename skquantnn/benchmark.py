@@ -1,69 +1,108 @@
 """The main job: neural networks against linear and tree baselines, in time order.
 
-:func:`run_benchmark` cross-validates each model in ``Pipeline(StandardScaler(),
-model)`` over ``TimeSeriesSplit`` folds; :func:`load_csv` reads a user's data with
-one-line errors; :func:`write_report` saves the tables and figures. The
-``skquantnn benchmark`` command only parses arguments and calls these.
+:func:`run_benchmark` fits each model in ``Pipeline(StandardScaler(), model)`` on
+time-ordered folds (``TimeSeriesSplit``, or walk-forward refits every N rows) and
+judges every forecast as quants do: out-of-sample R² against the historical mean
+of each training window, the Clark-West test against that mean and the
+Diebold-Mariano test against ridge regression, besides MSE, MAE and scikit-learn's
+R². :func:`load_dataset` and :func:`load_csv` give it data; :func:`write_report`
+(in ``skquantnn._report``) saves tables and figures. The ``skquantnn benchmark``
+command only parses arguments and calls these.
 """
 
-import json
 import sys
+import time
 import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import Ridge
-from sklearn.model_selection import TimeSeriesSplit, cross_validate
+from sklearn.linear_model import RidgeCV
+from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
+from sklearn.model_selection import TimeSeriesSplit
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
+
+from skquantnn._report import DataError, load_csv, write_report
+from skquantnn.datasets import REAL_SERIES
+from skquantnn.metrics import clark_west_test, diebold_mariano_test, oos_r2_score
+
+__all__ = ["MODELS", "DATASETS", "BenchmarkResult", "DataError", "load_csv",
+           "load_dataset", "run_benchmark", "time_series_folds", "write_report"]
 
 #: Short names accepted by ``models`` and the names shown in tables.
 MODELS = {
     "numpy": "NumpyMLPRegressor",
     "keras": "KerasMLPRegressor",
-    "ridge": "Ridge",
+    "ridge": "RidgeCV",
     "hgb": "HistGradientBoostingRegressor",
 }
 NEURAL_MODELS = ("numpy", "keras")
+#: The built-in data sets: the Keras tutorial's simulated data and real series.
+DATASETS = ("tutorial", *REAL_SERIES)
 #: Fewest training rows the first fold may have: the networks hold out 20% of it.
 MIN_TRAIN_ROWS = 20
-SCORING = {"mse": "neg_mean_squared_error", "mae": "neg_mean_absolute_error",
-           "r2": "r2"}
-
-
-class DataError(ValueError):
-    """The data cannot be benchmarked; the message says why in one line."""
 
 
 def make_model(name, epochs=50, random_state=0):
     """``Pipeline(StandardScaler(), model)`` for one of :data:`MODELS`.
 
-    Both networks get the tutorial's architecture and training (64 -> 32 relu,
-    adam at 1e-3, batch 32, up to ``epochs`` epochs, float32 for Keras as in the
-    tutorial) and stop early on the last 20% of each training fold, in time order.
+    Both networks get the tutorial's architecture (64 -> 32 relu, adam at 1e-3,
+    batch 32, up to ``epochs`` epochs) and stop early on the last rows of each
+    training fold, in time order. ``NumpyMLPRegressor`` keeps its defaults for
+    noisy series (five averaged networks, a ridge skip connection, shrinkage);
+    ``KerasMLPRegressor`` is the tutorial's model in float32 with a standardised
+    target. The ridge baseline tunes its penalty by leave-one-out over
+    ``logspace(-3, 4, 30)``.
     """
     if name == "numpy":
         from skquantnn import NumpyMLPRegressor
 
-        model = NumpyMLPRegressor(batch_size=32, max_iter=epochs, early_stopping=True,
-                                  validation_fraction=0.2, random_state=random_state)
+        model = NumpyMLPRegressor(batch_size=32, max_iter=epochs,
+                                  random_state=random_state)
     elif name == "keras":
         from skquantnn import KerasMLPRegressor
 
         model = KerasMLPRegressor(epochs=epochs, validation_split=0.2,
                                   early_stopping=True, steps_per_execution=32,
-                                  dtype="float32", random_state=random_state)
+                                  dtype="float32", standardize_target=True,
+                                  random_state=random_state)
     elif name == "ridge":
-        model = Ridge(alpha=1.0)
+        model = RidgeCV(alphas=np.logspace(-3, 4, 30))
     elif name == "hgb":
         model = HistGradientBoostingRegressor(random_state=random_state)
     else:
         raise ValueError(f"unknown model {name!r}; choose from {', '.join(MODELS)}")
     return Pipeline([("scale", StandardScaler()), ("model", model)])
+
+
+def load_dataset(name):
+    """``(X, y)`` of a built-in data set, rows in time order.
+
+    Parameters
+    ----------
+    name : str
+        ``"tutorial"`` (the Keras tutorial's 2000 simulated rows) or a key of
+        :data:`skquantnn.datasets.REAL_SERIES`.
+
+    Raises
+    ------
+    DataError
+        An unknown name, or a real series whose package is not installed.
+    """
+    if name == "tutorial":
+        from skquantnn.datasets import make_economic_regression
+
+        return make_economic_regression(random_state=42, as_frame=True)
+    if name not in REAL_SERIES:
+        raise DataError(f"unknown data set {name!r}; choose from "
+                        f"{', '.join(DATASETS)}")
+    try:
+        return REAL_SERIES[name]()
+    except ImportError as error:
+        raise DataError(str(error)) from None
 
 
 @dataclass
@@ -73,10 +112,17 @@ class BenchmarkResult:
     Attributes
     ----------
     summary : DataFrame
-        One row per model: mean and std over folds of MSE, MAE and R^2, and
-        the mean fit seconds.
+        One row per model: ``oos_r2`` (pooled over folds, against each training
+        window's mean), ``cw_pvalue`` (Clark-West, model against that mean),
+        ``dm_pvalue_vs_ridge`` (Diebold-Mariano, model against RidgeCV; NaN for
+        RidgeCV itself or without it), mean and std over folds of MSE, MAE and
+        scikit-learn's R^2, and the mean fit seconds.
     folds : DataFrame
-        One row per model and fold.
+        One row per model and fold, with the fold's ``oos_r2``.
+    predictions : DataFrame
+        One row per test row (indexed by the data's index labels, dates where
+        the data has them): its ``fold``, ``y_true``, the ``benchmark`` forecast
+        (its training window's mean), and one column of forecasts per model.
     last_fold : dict
         Per model: ``{"estimator", "y_true", "y_pred", "index"}`` on the last fold.
     settings : dict
@@ -84,31 +130,60 @@ class BenchmarkResult:
 
     summary: pd.DataFrame
     folds: pd.DataFrame
+    predictions: pd.DataFrame
     last_fold: dict = field(repr=False)
     settings: dict
 
 
-def time_series_folds(n_samples, n_splits=5, gap=0):
-    """The ``TimeSeriesSplit`` folds, or a DataError saying what to change."""
+def time_series_folds(n_samples, n_splits=5, gap=0, refit_every=None,
+                      max_train_size=None, first_window=None):
+    """Time-ordered ``(train, test)`` folds, or a DataError saying what to change.
+
+    Without ``refit_every``, ``TimeSeriesSplit(n_splits, gap=gap,
+    max_train_size=max_train_size)``. With it, walk-forward: after a first
+    training window of ``first_window`` rows (default a fifth of the rows), the
+    model is refitted every ``refit_every`` rows on everything before (or on the
+    last ``max_train_size`` rows) and forecasts the next ``refit_every`` rows,
+    to the end of the data.
+    """
+    if refit_every is not None:
+        first = first_window if first_window is not None else max(
+            MIN_TRAIN_ROWS, n_samples // 5)
+        left = n_samples - first - gap
+        if refit_every > left:
+            raise DataError(
+                f"--refit-every {refit_every} is larger than the {max(left, 0)} rows "
+                f"left after the first training window of {first} rows and a gap of "
+                f"{gap} ({n_samples} rows in all)")
+        n_splits = left // refit_every
+        if n_splits < 2:
+            raise DataError(
+                f"--refit-every {refit_every} leaves {n_splits} test block after the "
+                f"first training window of {first} rows; at least 2 are needed")
+        splitter = TimeSeriesSplit(n_splits=n_splits, test_size=refit_every, gap=gap,
+                                   max_train_size=max_train_size)
+    else:
+        splitter = TimeSeriesSplit(n_splits=n_splits, gap=gap,
+                                   max_train_size=max_train_size)
     try:
-        folds = list(TimeSeriesSplit(n_splits=n_splits, gap=gap).split(
-            np.empty((n_samples, 1))))
+        folds = list(splitter.split(np.empty((n_samples, 1))))
     except ValueError as error:
         raise DataError(
             f"too few rows ({n_samples}) for {n_splits} splits with a gap of {gap}: "
             f"{error}") from None
-    smallest = len(folds[0][0])
+    smallest = min(len(train) for train, _ in folds)
     if smallest < MIN_TRAIN_ROWS:
         raise DataError(
-            f"too few rows ({n_samples}) for {n_splits} splits with a gap of {gap}: "
-            f"the first training fold has {smallest} rows, at least {MIN_TRAIN_ROWS} "
-            "are needed; use fewer splits, a smaller gap or more data")
+            f"too few rows ({n_samples}) for the first training window: it has "
+            f"{smallest} rows, at least {MIN_TRAIN_ROWS} are needed; use fewer "
+            "splits, a smaller gap, a larger --first-window or more data")
     return folds
 
 
 def run_benchmark(X, y, models=tuple(MODELS), n_splits=5, gap=0, epochs=50,
-                  random_state=0, progress=False):
-    """Cross-validate each model over time-ordered folds.
+                  random_state=0, progress=False, refit_every=None,
+                  max_train_size=None, first_window=None):
+    """Fit and forecast with each model over time-ordered folds.
 
     Parameters
     ----------
@@ -125,7 +200,14 @@ def run_benchmark(X, y, models=tuple(MODELS), n_splits=5, gap=0, epochs=50,
         Maximum epochs of the networks.
     random_state : int, default=0
     progress : bool, default=False
-        Show a progress bar over folds x models on stderr.
+        Show a progress bar over refits (folds x models) on stderr.
+    refit_every : int, default=None
+        Walk forward instead: refit every this many rows, forecast the next ones
+        (see :func:`time_series_folds`).
+    max_train_size : int, default=None
+        Train on at most this many of the latest rows (a rolling window).
+    first_window : int, default=None
+        Rows of the first training window when walking forward.
 
     Returns
     -------
@@ -138,7 +220,7 @@ def run_benchmark(X, y, models=tuple(MODELS), n_splits=5, gap=0, epochs=50,
     >>> X, y = make_economic_regression(n_samples=300, random_state=0)
     >>> result = run_benchmark(X, y, models=["ridge", "numpy"], n_splits=3)
     >>> list(result.summary.index)
-    ['NumpyMLPRegressor', 'Ridge']
+    ['NumpyMLPRegressor', 'RidgeCV']
     """
     from tqdm.auto import tqdm
 
@@ -146,157 +228,94 @@ def run_benchmark(X, y, models=tuple(MODELS), n_splits=5, gap=0, epochs=50,
     if unknown:
         raise ValueError(f"unknown model(s) {', '.join(unknown)}; choose from "
                          f"{', '.join(MODELS)}")
-    folds = time_series_folds(len(X), n_splits, gap)
+    folds = time_series_folds(len(X), n_splits, gap, refit_every, max_train_size,
+                              first_window)
+    y_values = np.asarray(y, dtype=float)
+    test_rows = np.concatenate([test for _, test in folds])
+    labels = getattr(y, "index", pd.RangeIndex(len(y_values)))[test_rows]
+    predictions = pd.DataFrame({
+        "fold": np.concatenate([np.full(len(t), k + 1) for k, (_, t) in
+                                enumerate(folds)]),
+        "y_true": y_values[test_rows],
+        "benchmark": np.concatenate([np.full(len(t), y_values[tr].mean())
+                                     for tr, t in folds]),
+    }, index=labels)
     rows, last_fold = [], {}
-    with tqdm(total=len(models) * len(folds), desc="folds x models", unit="fit",
-              disable=not progress, file=sys.stderr) as bar:
+    with tqdm(total=len(models) * len(folds), desc="refits (folds x models)",
+              unit="fit", disable=not progress, file=sys.stderr) as bar:
         for name in models:
             label = MODELS[name]
+            forecasts = []
             for k, (train, test) in enumerate(folds):
                 bar.set_postfix_str(f"{label}, fold {k + 1}/{len(folds)}")
-                with warnings.catch_warnings():
-                    # the epoch cap is the user's choice, not a failure
-                    warnings.simplefilter("ignore", ConvergenceWarning)
-                    scores = cross_validate(
-                        make_model(name, epochs, random_state), X, y,
-                        cv=[(train, test)], scoring=SCORING, return_estimator=True,
-                        error_score="raise")
-                rows.append({
-                    "model": label, "fold": k + 1, "train_rows": len(train),
-                    "test_rows": len(test), "mse": -scores["test_mse"][0],
-                    "mae": -scores["test_mae"][0], "r2": scores["test_r2"][0],
-                    "fit_seconds": scores["fit_time"][0]})
+                estimator = make_model(name, epochs, random_state)
+                seconds, y_pred = _fit_predict(estimator, X, y, train, test)
+                forecasts.append(y_pred)
+                rows.append(_fold_scores(label, k, train, y_values, test, y_pred,
+                                         seconds))
                 bar.update()
-            estimator = scores["estimator"][0]
-            X_test = X.iloc[test] if hasattr(X, "iloc") else np.asarray(X)[test]
-            y_test = y.iloc[test] if hasattr(y, "iloc") else np.asarray(y)[test]
-            last_fold[label] = {
-                "estimator": estimator, "y_true": np.asarray(y_test),
-                "y_pred": estimator.predict(X_test),
-                "index": getattr(y_test, "index", test)}
+            predictions[label] = np.concatenate(forecasts)
+            last_fold[label] = {"estimator": estimator, "y_true": y_values[test],
+                                "y_pred": y_pred,
+                                "index": y.index[test] if hasattr(y, "index")
+                                else test}
     per_fold = pd.DataFrame(rows)
+    summary = _summarise(per_fold, predictions, [MODELS[m] for m in models])
+    settings = {"models": [MODELS[m] for m in models], "n_splits": len(folds),
+                "gap": gap, "epochs": epochs, "random_state": random_state,
+                "n_samples": len(X), "refit_every": refit_every,
+                "max_train_size": max_train_size,
+                "first_window": len(folds[0][0])}
+    return BenchmarkResult(summary, per_fold, predictions, last_fold, settings)
+
+
+def _fit_predict(estimator, X, y, train, test):
+    def rows(data, index):
+        return data.iloc[index] if hasattr(data, "iloc") else np.asarray(data)[index]
+
+    with warnings.catch_warnings():
+        # the epoch cap is the user's choice, not a failure
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        started = time.perf_counter()
+        estimator.fit(rows(X, train), rows(y, train))
+        seconds = time.perf_counter() - started
+    return seconds, np.asarray(estimator.predict(rows(X, test)), dtype=float)
+
+
+def _fold_scores(label, k, train, y_values, test, y_pred, seconds):
+    y_true = y_values[test]
+    return {"model": label, "fold": k + 1, "train_rows": len(train),
+            "test_rows": len(test), "oos_r2": oos_r2_score(
+                y_true, y_pred, y_values[train].mean()),
+            "mse": mean_squared_error(y_true, y_pred),
+            "mae": mean_absolute_error(y_true, y_pred),
+            "r2": r2_score(y_true, y_pred), "fit_seconds": seconds}
+
+
+def _p_value(test, *args):
+    """A forecast test's p-value; NaN where it is undefined (a constant loss
+    differential, as for a model that forecasts the benchmark itself) or
+    statsmodels is missing."""
+    try:
+        return test(*args).pvalue
+    except (ValueError, ImportError):
+        return np.nan
+
+
+def _summarise(per_fold, predictions, labels):
+    y_true, bench = predictions["y_true"], predictions["benchmark"]
     summary = per_fold.groupby("model").agg(
         mse_mean=("mse", "mean"), mse_std=("mse", "std"),
         mae_mean=("mae", "mean"), mae_std=("mae", "std"),
         r2_mean=("r2", "mean"), r2_std=("r2", "std"),
         fit_seconds=("fit_seconds", "mean"))
-    settings = {"models": [MODELS[m] for m in models], "n_splits": n_splits,
-                "gap": gap, "epochs": epochs, "random_state": random_state,
-                "n_samples": len(X)}
-    return BenchmarkResult(summary.sort_values("mse_mean"), per_fold, last_fold,
-                           settings)
-
-
-def load_csv(path, target, date_column=None, dropna=False):
-    """Read features and target from a CSV file, with one-line errors.
-
-    Parameters
-    ----------
-    path : str or Path
-    target : str
-        Name of the target column; every other column (but ``date_column``) is a
-        feature.
-    date_column : str, default=None
-        Parsed as dates; rows are sorted by it and it becomes the index.
-    dropna : bool, default=False
-        Drop rows with NaN or infinite values instead of refusing them.
-
-    Returns
-    -------
-    X : DataFrame of shape (n_samples, n_features)
-    y : Series of shape (n_samples,)
-
-    Raises
-    ------
-    DataError
-        Missing file or column, non-numeric features, non-finite values.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(f"data file not found: {path}")
-    try:
-        frame = pd.read_csv(path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
-        raise DataError(f"cannot read {path} as CSV: {e}") from None
-    for role, column in (("target", target), ("date", date_column)):
-        if column is not None and column not in frame.columns:
-            raise DataError(f"{role} column {column!r} is not in {path.name}; its "
-                            f"columns are: {', '.join(map(str, frame.columns))}")
-    if date_column is not None:
-        dates = pd.to_datetime(frame[date_column], errors="coerce")
-        if dates.isna().any():
-            raise DataError(f"date column {date_column!r} has "
-                            f"{int(dates.isna().sum())} value(s) that are not dates")
-        frame = frame.set_index(dates.rename(date_column)).drop(
-            columns=date_column).sort_index(kind="stable")
-    non_numeric = [str(c) for c in frame.columns
-                   if not pd.api.types.is_numeric_dtype(frame[c])]
-    if non_numeric:
-        raise DataError(f"non-numeric column(s): {', '.join(non_numeric)}; encode "
-                        "or drop them")
-    values = frame.to_numpy(dtype=float)
-    bad = ~np.isfinite(values)
-    if bad.any():
-        if not dropna:
-            counts = [f"{c} ({int(np.isnan(values[:, i]).sum())} NaN, "
-                      f"{int(np.isinf(values[:, i]).sum())} inf)"
-                      for i, c in enumerate(frame.columns) if bad[:, i].any()]
-            raise DataError(f"non-finite values in {', '.join(counts)}; pass "
-                            "--dropna to drop those rows")
-        frame = frame[~bad.any(axis=1)]
-    return frame.drop(columns=target), frame[target]
-
-
-def write_report(result, out_dir):
-    """Save the tables (CSV, JSON) and the figures (PNG) into ``out_dir``.
-
-    Returns
-    -------
-    list of Path
-        The files written.
-    """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from skquantnn.plotting import plot_learning_curve
-
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = [out / "results.csv", out / "results.json"]
-    result.summary.to_csv(written[0])
-    written[1].write_text(json.dumps({
-        "settings": result.settings,
-        "summary": result.summary.reset_index().to_dict(orient="records"),
-        "folds": result.folds.to_dict(orient="records"),
-    }, indent=2))
-    for key in NEURAL_MODELS:
-        label = MODELS[key]
-        if label in result.last_fold:
-            fig, ax = plt.subplots(figsize=(8, 4.5))
-            plot_learning_curve(result.last_fold[label]["estimator"], ax=ax,
-                                title=f"{label}: learning curve on the last fold")
-            written.append(out / f"learning_curve_{key}.png")
-            fig.savefig(written[-1], dpi=100)
-            plt.close(fig)
-    written.append(out / "predicted_vs_actual.png")
-    _plot_predicted_vs_actual(result.last_fold, written[-1])
-    return written
-
-
-def _plot_predicted_vs_actual(last_fold, path):
-    import matplotlib.pyplot as plt
-
-    n = len(last_fold)
-    fig, axes = plt.subplots(1, n, figsize=(4 * n, 4), squeeze=False)
-    for ax, (label, fold) in zip(axes[0], last_fold.items(), strict=True):
-        y_true, y_pred = fold["y_true"], fold["y_pred"]
-        ax.scatter(y_true, y_pred, s=8, alpha=0.6)
-        low, high = min(y_true.min(), y_pred.min()), max(y_true.max(), y_pred.max())
-        ax.plot([low, high], [low, high], color="black", lw=1)
-        ax.set(title=label, xlabel="actual", ylabel="predicted")
-    fig.suptitle("Predicted vs actual, last fold")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    summary.insert(0, "oos_r2", [oos_r2_score(y_true, predictions[m], bench)
+                                 for m in summary.index])
+    summary.insert(1, "cw_pvalue", [_p_value(clark_west_test, y_true,
+                                             predictions[m], bench)
+                                    for m in summary.index])
+    ridge = MODELS["ridge"]
+    summary.insert(2, "dm_pvalue_vs_ridge", [
+        _p_value(diebold_mariano_test, y_true, predictions[m], predictions[ridge])
+        if ridge in labels and m != ridge else np.nan for m in summary.index])
+    return summary.sort_values("oos_r2", ascending=False)

@@ -4,9 +4,18 @@ import argparse
 import os
 import sys
 
-DESCRIPTION = """Benchmark the neural networks against Ridge and gradient boosting
-with time-ordered cross-validation (TimeSeriesSplit). Without --data, runs on the
-Keras tutorial's simulated economic data (2000 rows, 8 factors)."""
+import numpy as np
+
+DESCRIPTION = """Benchmark the neural networks against ridge regression, gradient
+boosting and the historical mean, in time order (TimeSeriesSplit folds or
+walk-forward refits). Every model is judged by its out-of-sample R^2 against each
+training window's mean, the Clark-West test against that mean and the
+Diebold-Mariano test against ridge, besides MSE, MAE and R^2. Without --data or
+--dataset, runs on the Keras tutorial's simulated data (2000 rows, 8 factors) and
+next month's US market excess return from lagged Fama-French factors."""
+
+#: What the command runs without --data or --dataset.
+DEFAULT_DATASETS = "tutorial,ff_monthly"
 
 
 def build_parser():
@@ -15,6 +24,10 @@ def build_parser():
     bench = commands.add_parser("benchmark", help="cross-validate models in time "
                                 "order and write tables and figures",
                                 description=DESCRIPTION)
+    bench.add_argument("--dataset", metavar="NAMES",
+                       help="comma-separated built-in data sets: tutorial, "
+                       "ff_monthly, spx_vol, cpi_inflation, credit_spread, "
+                       f"gdp_growth, vix (default: {DEFAULT_DATASETS})")
     bench.add_argument("--data", metavar="FILE.csv", help="your data (CSV)")
     bench.add_argument("--target", metavar="COLUMN", help="target column of --data")
     bench.add_argument("--date-column", metavar="COLUMN",
@@ -28,6 +41,14 @@ def build_parser():
                        help="TimeSeriesSplit folds (default: 5)")
     bench.add_argument("--gap", type=int, default=0,
                        help="rows between each training and test part (default: 0)")
+    bench.add_argument("--refit-every", type=int, metavar="N",
+                       help="walk forward: refit every N rows on all rows before "
+                       "and forecast the next N, to the end of the data")
+    bench.add_argument("--max-train-size", type=int, metavar="N",
+                       help="train on at most the last N rows (a rolling window)")
+    bench.add_argument("--first-window", type=int, metavar="N",
+                       help="rows of the first training window with --refit-every "
+                       "(default: a fifth of the rows)")
     bench.add_argument("--epochs", type=int, default=50,
                        help="maximum epochs of the networks (default: 50)")
     bench.add_argument("--random-state", type=int, default=0,
@@ -46,7 +67,7 @@ def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
     models = [m.strip() for m in args.models.split(",") if m.strip()]
-    from skquantnn.benchmark import MODELS, DataError, load_csv, run_benchmark
+    from skquantnn.benchmark import MODELS, DataError, load_csv, load_dataset
 
     problems = [f"unknown model {m!r} (choose from {', '.join(MODELS)})"
                 for m in models if m not in MODELS]
@@ -54,8 +75,14 @@ def main(argv=None):
         problems.append("--splits must be at least 2")
     if args.gap < 0 or args.epochs < 1:
         problems.append("--gap must be >= 0 and --epochs >= 1")
+    for option in ("refit_every", "max_train_size", "first_window"):
+        value = getattr(args, option)
+        if value is not None and value < 1:
+            problems.append(f"--{option.replace('_', '-')} must be at least 1")
     if (args.data is None) != (args.target is None):
         problems.append("--data and --target go together")
+    if args.data is not None and args.dataset is not None:
+        problems.append("--data and --dataset exclude each other")
     if problems or not models:
         parser.error("; ".join(problems) or "--models is empty")
     if args.backend:
@@ -63,36 +90,63 @@ def main(argv=None):
             parser.error("--backend must be chosen before Keras is imported")
         os.environ["KERAS_BACKEND"] = args.backend
     try:
-        if args.data is None:
-            from skquantnn.datasets import make_economic_regression
+        if args.data is not None:
+            from pathlib import Path
 
-            X, y = make_economic_regression(random_state=42, as_frame=True)
+            data = {Path(args.data).stem: load_csv(args.data, args.target,
+                                                   args.date_column, args.dropna)}
         else:
-            X, y = load_csv(args.data, args.target, args.date_column, args.dropna)
-        result = run_benchmark(X, y, models, args.splits, args.gap, args.epochs,
-                               args.random_state, progress=not args.quiet)
+            names = [n.strip() for n in (args.dataset or DEFAULT_DATASETS).split(",")
+                     if n.strip()]
+            data = {name: load_dataset(name) for name in names}
+        results = {name: _run(X, y, models, args) for name, (X, y) in data.items()}
     except DataError as error:
         print(f"skquantnn benchmark: error: {error}", file=sys.stderr)
         return 2
     from skquantnn.benchmark import write_report
 
-    written = write_report(result, args.out)
+    written = write_report(results, args.out)
     if not args.quiet:
-        print(format_summary(result))
-        print("\nwrote " + ", ".join(str(p) for p in written))
+        for name, result in results.items():
+            print(f"\n{name}: " + format_summary(result))
+        print(f"\nwrote {len(written)} files into {args.out}: results.csv, "
+              "results.json, and per data set its figures")
     return 0
 
 
+def _run(X, y, models, args):
+    from skquantnn.benchmark import run_benchmark
+
+    return run_benchmark(X, y, models, args.splits, args.gap, args.epochs,
+                         args.random_state, progress=not args.quiet,
+                         refit_every=args.refit_every,
+                         max_train_size=args.max_train_size,
+                         first_window=args.first_window)
+
+
 def format_summary(result):
-    """The summary table as aligned text, mean ± std over folds."""
+    """The summary table as aligned text: out-of-sample R^2 and the tests'
+    p-values, then mean ± std over folds of MSE, MAE and R^2."""
     s = result.settings
-    lines = [f"{s['n_samples']} rows, TimeSeriesSplit(n_splits={s['n_splits']}, "
-             f"gap={s['gap']}), Pipeline(StandardScaler, model), "
-             f"random_state={s['random_state']}",
-             f"{'model':<31}{'MSE':>17}{'MAE':>17}{'R^2':>17}{'fit s':>8}"]
+    if s["refit_every"]:
+        how = (f"walk-forward refits every {s['refit_every']} rows after a first "
+               f"window of {s['first_window']} rows ({s['n_splits']} refits")
+    else:
+        how = f"TimeSeriesSplit(n_splits={s['n_splits']}"
+    window = (f", rolling window of {s['max_train_size']} rows"
+              if s["max_train_size"] else "")
+    lines = [f"{s['n_samples']} rows, {how}, gap={s['gap']}){window}, "
+             f"Pipeline(StandardScaler, model), random_state={s['random_state']}",
+             "oos R^2: pooled over folds, against each training window's mean; "
+             "CW p: Clark-West, model beats that mean; DM p: Diebold-Mariano, "
+             "model beats RidgeCV (one-sided)",
+             f"{'model':<31}{'oos R^2':>8}{'CW p':>7}{'DM p':>7}{'MSE':>19}"
+             f"{'MAE':>19}{'R^2':>18}{'fit s':>7}"]
     for model, row in result.summary.iterrows():
-        cells = [f"{row[f'{m}_mean']:.4f} ± {row[f'{m}_std']:.4f}"
-                 for m in ("mse", "mae", "r2")]
-        lines.append(f"{model:<31}" + "".join(f"{c:>17}" for c in cells)
-                     + f"{row['fit_seconds']:>8.2f}")
+        tests = "".join("      -" if np.isnan(row[c]) else f"{row[c]:>7.3f}"
+                        for c in ("cw_pvalue", "dm_pvalue_vs_ridge"))
+        cells = "".join(f"{row[f'{m}_mean']:>10.4g} ± {row[f'{m}_std']:<6.3g}"
+                        for m in ("mse", "mae", "r2"))
+        lines.append(f"{model:<31}{row['oos_r2']:>+8.3f}{tests} {cells}"
+                     f"{row['fit_seconds']:>7.2f}")
     return "\n".join(lines)

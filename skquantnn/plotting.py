@@ -1,5 +1,7 @@
-"""Learning curves of both estimators, as in the Keras tutorial's figure."""
+"""Learning curves of both estimators, as in the Keras tutorial's figure, and the
+cumulative squared-error difference of forecasts against a benchmark over time."""
 
+import numpy as np
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
@@ -79,6 +81,66 @@ def plot_learning_curve(estimator, ax=None, title=None):
         ax.plot(epochs, validation, label="Validation loss")
     name = type(final_estimator(estimator)).__name__
     ax.set(title=title or f"Learning curve ({name})", xlabel="Epoch", ylabel="Loss")
+    ax.legend()
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
+def plot_cumulative_sse_difference(y_true, predictions, benchmark, ax=None,
+                                   title=None):
+    """When, in history, each model beat the benchmark (Goyal & Welch, 2008).
+
+    Draws, per model, ``sum_{s <= t} (y_s - b_s)^2 - (y_s - p_s)^2`` over the test
+    rows in time order: the benchmark's cumulative squared error minus the
+    model's. The line rises while the model forecasts better than the benchmark
+    (by default the historical mean), falls while it does worse; its last value
+    over the benchmark's total squared error is the out-of-sample R^2.
+
+    Parameters
+    ----------
+    y_true : Series or array-like of shape (n_samples,)
+        Realised values, in time order; a Series' index (dates) is the x-axis.
+    predictions : dict of str to array-like of shape (n_samples,)
+        Each model's forecasts, by label.
+    benchmark : array-like of shape (n_samples,) or float
+        The benchmark forecast known at forecast time, e.g. each training
+        window's mean.
+    ax : matplotlib.axes.Axes, default=None
+        Where to draw; a new figure when None.
+    title : str, default=None
+
+    Returns
+    -------
+    ax : matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from skquantnn.plotting import plot_cumulative_sse_difference
+    >>> ax = plot_cumulative_sse_difference([1.0, 2.0, 0.0], {"m": [1.0, 1.5, 0.5]},
+    ...                                     1.0)
+    >>> ax.get_lines()[0].get_ydata().tolist()
+    [0.0, 0.75, 0.75]
+    """
+    import matplotlib.pyplot as plt
+
+    y = np.asarray(y_true, dtype=float)
+    x = getattr(y_true, "index", np.arange(len(y)))
+    bench_error = (y - np.broadcast_to(np.asarray(benchmark, dtype=float),
+                                       y.shape)) ** 2
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 4.5))
+    for label, forecast in predictions.items():
+        forecast = np.asarray(forecast, dtype=float)
+        if forecast.shape != y.shape:
+            raise ValueError(f"predictions[{label!r}] has shape {forecast.shape}; "
+                             f"y_true has {y.shape}")
+        ax.plot(x, np.cumsum(bench_error - (y - forecast) ** 2), label=label)
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set(title=title or "Cumulative squared error of the benchmark minus the model's",
+           xlabel="date" if hasattr(y_true, "index") else "test row",
+           ylabel="cumulative SSE difference")
     ax.legend()
     ax.grid(True, alpha=0.3)
     return ax

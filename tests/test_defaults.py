@@ -160,14 +160,15 @@ def test_soft_clip_bounds_what_the_hidden_layers_see(smooth):
     X, y = smooth
     kw = dict(hidden_layer_sizes=(16,), activation="relu", n_networks=2,
               shrinkage=None, max_iter=20, random_state=0)
+    assert NumpyMLPRegressor().soft_clip is None     # off by default
     huge = np.array([[1e3, 0, 0, 0], [1e6, 0, 0, 0]])
 
     def hidden_part(model):
         return model.predict(huge) - (huge @ model.skip_coef_[:, 0]
                                       + model.skip_intercept_[0])
 
-    clipped = hidden_part(NumpyMLPRegressor(**kw).fit(X, y))
-    raw = hidden_part(NumpyMLPRegressor(soft_clip=None, **kw).fit(X, y))
+    clipped = hidden_part(NumpyMLPRegressor(soft_clip=3.0, **kw).fit(X, y))
+    raw = hidden_part(NumpyMLPRegressor(**kw).fit(X, y))
     assert clipped[1] == pytest.approx(clipped[0], abs=1e-3)   # saturated
     assert abs(raw[1]) > 100 * abs(raw[0]) > 0                  # grows with x
 

@@ -35,13 +35,13 @@ def finite_difference_betas(model, X, eps=1e-5):
     return betas
 
 
-@pytest.mark.parametrize("config", [{}, SKLEARN_MLP_PARAMS],
-                         ids=["defaults", "sklearn"])
+@pytest.mark.parametrize("config", [{}, {"soft_clip": 3.0}, SKLEARN_MLP_PARAMS],
+                         ids=["defaults", "clipped", "sklearn"])
 @pytest.mark.parametrize("activation", ["relu", "tanh", "logistic", "leaky_relu"])
 @pytest.mark.parametrize("scaler", [StandardScaler, MinMaxScaler])
 def test_numpy_mlp_betas_match_finite_differences_in_original_units(
         frame, activation, scaler, config):
-    # The defaults add eight members, soft clipping and the skip connection.
+    # The defaults add five members and the skip connection.
     X, y = frame
     model = make_pipeline(scaler(), NumpyMLPRegressor(
         (16, 8), activation=activation, max_iter=30, random_state=0,
