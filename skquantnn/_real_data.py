@@ -209,7 +209,7 @@ def load_vix():
     return _finish(frame, "target", "log_vix")
 
 
-#: The real series by name, for ``load_real_series`` and the command line.
+#: The real series by name (``skquantnn benchmark --dataset NAME``).
 REAL_SERIES = {
     "ff_monthly": load_ff_monthly,
     "spx_vol": load_spx_vol,

@@ -145,7 +145,7 @@ def format_summary(result):
     for model, row in result.summary.iterrows():
         tests = "".join("      -" if np.isnan(row[c]) else f"{row[c]:>7.3f}"
                         for c in ("cw_pvalue", "dm_pvalue_vs_ridge"))
-        cells = "".join(f"{row[f'{m}_mean']:>10.4g} ± {row[f'{m}_std']:<6.3g}"
+        cells = "".join(f"{row[f'{m}_mean']:>#10.4g} ± {row[f'{m}_std']:<#6.3g}"
                         for m in ("mse", "mae", "r2"))
         lines.append(f"{model:<31}{row['oos_r2']:>+8.3f}{tests} {cells}"
                      f"{row['fit_seconds']:>7.2f}")
