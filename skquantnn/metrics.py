@@ -4,11 +4,11 @@ In return forecasting the natural yardstick is not the test-set mean (which nobo
 knows at forecast time) but a benchmark forecast that *is* known then, typically
 the historical mean of the training window. :func:`oos_r2_score` measures the
 reduction in squared error relative to such a benchmark (Campbell & Thompson,
-2008). :func:`clark_west_test` asks whether that reduction is statistically
-significant when the benchmark is nested in the model (Clark & West, 2007), and
-:func:`diebold_mariano_test` compares the accuracy of any two forecasts (Diebold &
-Mariano, 1995, with the small-sample correction of Harvey, Leybourne & Newbold,
-1997). Both tests use a Newey-West (Bartlett kernel) HAC standard error computed
+2008 [1]_). :func:`clark_west_test` asks whether that reduction is statistically
+significant when the benchmark is nested in the model (Clark & West, 2007 [2]_),
+and :func:`diebold_mariano_test` compares the accuracy of any two forecasts
+(Diebold & Mariano, 1995 [3]_, with the small-sample correction of Harvey,
+Leybourne & Newbold, 1997 [4]_). Both tests use a Newey-West (Bartlett kernel) HAC standard error computed
 by ``statsmodels`` (``pip install skquantnn[data]``), which is imported only when
 a test is run.
 
