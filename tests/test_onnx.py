@@ -1,0 +1,154 @@
+"""ONNX export: onnxruntime gives what predict gives, for both estimators, alone
+and in a Pipeline, float32 and float64, one and several networks."""
+
+import itertools
+
+import numpy as np
+import onnxruntime as ort
+import pytest
+import skl2onnx
+from sklearn.exceptions import NotFittedError
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skquantnn import SKLEARN_MLP_PARAMS, NumpyMLPRegressor
+from skquantnn.onnx import register, to_onnx
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+rng = np.random.RandomState(0)
+X = rng.normal(size=(200, 4)) * [1.0, 3.0, 0.5, 2.0] + 1.0
+Y = np.column_stack([np.sin(X[:, 0]) + 0.1 * X[:, 1] ** 2, X[:, 2] - X[:, 3]])
+
+
+def run_onnx(onx, X_in):
+    session = ort.InferenceSession(onx.SerializeToString(),
+                                   providers=["CPUExecutionProvider"])
+    assert [i.name for i in session.get_inputs()] == ["X"]
+    return session.run(None, {"X": X_in})[0]
+
+
+def assert_parity(model, dtype, X_in=X):
+    X_in = X_in.astype(dtype)
+    out = run_onnx(to_onnx(model, X_in[:2]), X_in)
+    expected = model.predict(X_in)
+    assert out.dtype == dtype
+    assert out.shape == (len(X_in), expected.size // len(X_in))
+    # 1e-5 relative; predictions within 1e-6 of zero are compared absolutely
+    np.testing.assert_allclose(out, expected.reshape(out.shape), rtol=1e-5,
+                               atol=1e-6)
+
+
+ACTIVATIONS = ["relu", "tanh", "logistic", "identity", "leaky_relu"]
+
+
+@pytest.mark.parametrize("activation, output_activation", list(itertools.product(
+    ACTIVATIONS, ["identity", "tanh", "relu"])))
+def test_numpy_mlp_every_activation(activation, output_activation):
+    model = make_pipeline(StandardScaler(), NumpyMLPRegressor(
+        (8, 4), activation=activation, output_activation=output_activation,
+        n_networks=3, max_iter=10, random_state=0)).fit(X, Y[:, 0])
+    assert_parity(model, np.float32)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("config", [
+    {},                                                  # the defaults
+    {"soft_clip": 3.0, "shrinkage": 0.4},                # clipping, fixed shrinkage
+    {"skip_connection": False, "standardize_target": False},
+    SKLEARN_MLP_PARAMS,                                  # scikit-learn's network
+], ids=["defaults", "clip-shrink", "no-skip", "sklearn"])
+@pytest.mark.parametrize("outputs", [1, 2])
+def test_numpy_mlp_configurations(dtype, config, outputs):
+    y = Y[:, 0] if outputs == 1 else Y
+    model = make_pipeline(StandardScaler(), NumpyMLPRegressor(
+        (8,), max_iter=15, random_state=0, **config)).fit(X.astype(dtype), y)
+    assert_parity(model, dtype)
+
+
+def test_the_shrinkage_and_the_skip_connection_are_in_the_graph():
+    # on noise beyond a linear signal the defaults shrink the networks away; the
+    # graph must then be the skip connection, not the networks
+    rng_ = np.random.RandomState(1)
+    X_ = rng_.normal(size=(600, 3))
+    y = X_[:, 0] + rng_.normal(size=600)
+    model = NumpyMLPRegressor(max_iter=20, random_state=0).fit(X_, y)
+    assert 0 < model.shrinkage_[0]
+    assert_parity(model, np.float64, X_)
+
+
+def test_the_estimator_alone_and_plain_skl2onnx():
+    model = NumpyMLPRegressor((6,), max_iter=10, random_state=0).fit(X, Y)
+    register()
+    onx = skl2onnx.to_onnx(make_pipeline(StandardScaler().fit(X), model).fit(X, Y),
+                           X[:1].astype(np.float32))
+    out = run_onnx(onx, X.astype(np.float32))
+    assert out.shape == (200, 2)
+    assert_parity(model, np.float64)
+
+
+def test_an_unfitted_model_is_refused():
+    with pytest.raises(NotFittedError, match="not fitted"):
+        to_onnx(make_pipeline(StandardScaler(), NumpyMLPRegressor()), X[:2])
+
+
+# ----------------------------------------------------------------- Keras
+keras_only = pytest.mark.keras
+
+
+@keras_only
+@pytest.mark.parametrize("config", [
+    {},
+    {"activation": "leaky_relu", "dropout": 0.2, "standardize_target": True},
+    {"activation": "tanh", "output_activation": "tanh", "dtype": "float64"},
+], ids=["tutorial", "leaky-dropout-scaled", "tanh-float64"])
+@pytest.mark.parametrize("outputs", [1, 2])
+def test_keras_mlp_parity(config, outputs):
+    from skquantnn import KerasMLPRegressor
+
+    dtype = np.float64 if config.get("dtype") == "float64" else np.float32
+    y = Y[:, 0] if outputs == 1 else Y
+    model = make_pipeline(StandardScaler(), KerasMLPRegressor(
+        (8, 4), epochs=2, random_state=0, **config)).fit(X.astype(dtype), y)
+    assert_parity(model, dtype)
+
+
+@keras_only
+def test_keras_users_dense_model_converts_and_other_layers_are_named():
+    import keras
+
+    from skquantnn import KerasMLPRegressor
+
+    def dense(meta, compile_kwargs):
+        model = keras.Sequential([keras.Input((meta["n_features_in_"],)),
+                                  keras.layers.Dense(5, activation="sigmoid"),
+                                  keras.layers.Activation("relu"),
+                                  keras.layers.Dense(meta["n_outputs_"])])
+        model.compile(**compile_kwargs)
+        return model
+
+    def normalised(meta, compile_kwargs):
+        model = keras.Sequential([keras.Input((meta["n_features_in_"],)),
+                                  keras.layers.Dense(5, activation="relu"),
+                                  keras.layers.BatchNormalization(name="bn"),
+                                  keras.layers.Dense(meta["n_outputs_"])])
+        model.compile(**compile_kwargs)
+        return model
+
+    def softplus(meta, compile_kwargs):
+        model = keras.Sequential([keras.Input((meta["n_features_in_"],)),
+                                  keras.layers.Dense(5, activation="softplus",
+                                                     name="soft"),
+                                  keras.layers.Dense(meta["n_outputs_"])])
+        model.compile(**compile_kwargs)
+        return model
+
+    fitted = KerasMLPRegressor(model=dense, epochs=2, random_state=0).fit(X, Y[:, 0])
+    assert_parity(fitted, np.float32)
+    for builder, message in [(normalised, "'bn' of type BatchNormalization"),
+                             (softplus, "activation 'softplus' of Keras layer "
+                                        "'soft'")]:
+        model = KerasMLPRegressor(model=builder, epochs=1, random_state=0).fit(
+            X, Y[:, 0])
+        with pytest.raises(ValueError, match=message):
+            to_onnx(model, X[:2])
