@@ -126,7 +126,8 @@ def plot_cumulative_sse_difference(y_true, predictions, benchmark, ax=None,
     import matplotlib.pyplot as plt
 
     y = np.asarray(y_true, dtype=float)
-    x = getattr(y_true, "index", np.arange(len(y)))
+    dated = hasattr(y_true, "iloc")       # a Series: its index is the x-axis
+    x = y_true.index if dated else np.arange(len(y))
     bench_error = (y - np.broadcast_to(np.asarray(benchmark, dtype=float),
                                        y.shape)) ** 2
     if ax is None:
@@ -139,7 +140,7 @@ def plot_cumulative_sse_difference(y_true, predictions, benchmark, ax=None,
         ax.plot(x, np.cumsum(bench_error - (y - forecast) ** 2), label=label)
     ax.axhline(0, color="black", lw=0.8)
     ax.set(title=title or "Cumulative squared error of the benchmark minus the model's",
-           xlabel="date" if hasattr(y_true, "index") else "test row",
+           xlabel="date" if dated else "test row",
            ylabel="cumulative SSE difference")
     ax.legend()
     ax.grid(True, alpha=0.3)

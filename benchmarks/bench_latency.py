@@ -1,0 +1,90 @@
+"""Prediction latency: one row and 1000 rows, in Python and in onnxruntime.
+
+Each model is fitted in ``Pipeline(StandardScaler(), model)`` on the Keras
+tutorial's 2000 x 8 simulated rows (a few epochs: latency does not depend on the
+weights), then exported with ``skquantnn.onnx.to_onnx`` and loaded in an
+onnxruntime session (one thread, as a trading system calling it row by row
+would). Every model's ``predict`` and every session's ``run`` is called in turn,
+round after round, and each call is timed on its own; the table gives the median
+per call in microseconds.
+
+    python benchmarks/bench_latency.py [--rounds 300] [--no-keras]
+"""
+
+import argparse
+import statistics
+import time
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skquantnn import SKLEARN_MLP_PARAMS, NumpyMLPRegressor
+from skquantnn.datasets import make_economic_regression
+from skquantnn.onnx import to_onnx
+
+
+def models(keras):
+    found = {
+        "scikit-learn MLPRegressor((64, 32))": MLPRegressor(
+            hidden_layer_sizes=(64, 32), max_iter=5, random_state=0),
+        "NumpyMLPRegressor(**SKLEARN_MLP_PARAMS)": NumpyMLPRegressor(
+            max_iter=5, random_state=0, **SKLEARN_MLP_PARAMS),
+        "NumpyMLPRegressor() (5 networks)": NumpyMLPRegressor(max_iter=5,
+                                                               random_state=0),
+    }
+    if keras:
+        from skquantnn import KerasMLPRegressor
+
+        found["KerasMLPRegressor()"] = KerasMLPRegressor(epochs=2, random_state=0)
+    return found
+
+
+def main():
+    import onnxruntime as ort
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=300,
+                        help="calls per model and batch size (Keras: a tenth)")
+    parser.add_argument("--no-keras", action="store_true", help="skip Keras")
+    args = parser.parse_args()
+
+    X, y = make_economic_regression(random_state=42)
+    X = X.astype(np.float32)
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    callables = {}
+    for name, model in models(not args.no_keras).items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            pipe = make_pipeline(StandardScaler(), model).fit(X, y)
+        session = ort.InferenceSession(to_onnx(pipe, X[:1]).SerializeToString(),
+                                       options, providers=["CPUExecutionProvider"])
+        callables[name] = pipe.predict
+        callables[f"{name}, ONNX"] = (
+            lambda rows, s=session: s.run(None, {"X": rows})[0])
+
+    times = {(name, n): [] for name in callables for n in (1, 1000)}
+    for r in range(args.rounds):
+        for name, predict in callables.items():
+            if name.startswith("KerasMLPRegressor()") and "ONNX" not in name \
+                    and r % 10:
+                continue               # Keras's predict is 1000x slower
+            for n in (1, 1000):
+                rows = X[:n]
+                started = time.perf_counter_ns()
+                predict(rows)
+                times[name, n].append(time.perf_counter_ns() - started)
+
+    print("median microseconds per call, Pipeline(StandardScaler, model), float32")
+    print("| model | 1 row | 1000 rows |\n|---|---:|---:|")
+    for name in callables:
+        cells = [f"{statistics.median(times[name, n]) / 1000:,.0f}" for n in (1, 1000)]
+        print(f"| {name} | {cells[0]} | {cells[1]} |")
+
+
+if __name__ == "__main__":
+    main()
