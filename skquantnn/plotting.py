@@ -121,7 +121,7 @@ def plot_cumulative_sse_difference(y_true, predictions, benchmark, ax=None,
     >>> ax = plot_cumulative_sse_difference([1.0, 2.0, 0.0], {"m": [1.0, 1.5, 0.5]},
     ...                                     1.0)
     >>> ax.get_lines()[0].get_ydata().tolist()
-    [0.0, 0.75, 0.75]
+    [0.0, 0.75, 1.5]
     """
     import matplotlib.pyplot as plt
 
