@@ -59,6 +59,17 @@ def build_parser():
                        help="where to write results (default: ./skquantnn-results)")
     bench.add_argument("--quiet", action="store_true",
                        help="print nothing but errors")
+    export = commands.add_parser(
+        "export", help="convert a saved model to ONNX",
+        description="Convert a fitted model or pipeline saved with skops (.skops) "
+        "or joblib (.joblib, .pkl) to an ONNX file for onnxruntime. A .skops file "
+        "is loaded only if it holds nothing but scikit-learn, NumPy and skquantnn "
+        "types; joblib and pickle files run code when loaded: convert only files "
+        "you trust. Needs pip install skquantnn[onnx].")
+    export.add_argument("model_file", metavar="MODEL_FILE")
+    export.add_argument("out", metavar="OUT.onnx")
+    export.add_argument("--float64", action="store_true",
+                        help="a float64 input (default: float32)")
     return parser
 
 
@@ -66,6 +77,8 @@ def main(argv=None):
     """Run the command line; returns the exit code (2 for bad input)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "export":
+        return _export(args)
     models = [m.strip() for m in args.models.split(",") if m.strip()]
     from skquantnn.benchmark import MODELS, DataError, load_csv, load_dataset
 
@@ -150,3 +163,51 @@ def format_summary(result):
         lines.append(f"{model:<31}{row['oos_r2']:>+8.3f}{tests} {cells}"
                      f"{row['fit_seconds']:>7.2f}")
     return "\n".join(lines)
+
+
+#: Modules whose types a .skops file may hold for ``skquantnn export``.
+_TRUSTED_MODULES = ("sklearn.", "numpy.", "skquantnn.", "builtins.", "collections.")
+
+
+def _export(args):
+    """``skquantnn export``: load a saved model, write its ONNX graph."""
+    from pathlib import Path
+
+    def fail(message):
+        print(f"skquantnn export: error: {message}", file=sys.stderr)
+        return 2
+
+    path = Path(args.model_file)
+    if not path.is_file():
+        return fail(f"model file not found: {path}")
+    try:
+        if path.suffix == ".skops":
+            import skops.io as sio
+
+            untrusted = sio.get_untrusted_types(file=path)
+            foreign = [t for t in untrusted if not t.startswith(_TRUSTED_MODULES)]
+            if foreign:
+                return fail(f"{path.name} holds types that are not scikit-learn's, "
+                            f"NumPy's or skquantnn's: {', '.join(foreign)}")
+            model = sio.load(path, trusted=untrusted)
+        elif path.suffix in (".joblib", ".pkl", ".pickle"):
+            import joblib
+
+            model = joblib.load(path)
+        else:
+            return fail(f"unknown model file type {path.suffix!r}: use .skops, "
+                        ".joblib or .pkl")
+        from skquantnn.onnx import to_onnx
+
+        n_features = getattr(model, "n_features_in_", None)
+        if n_features is None:
+            return fail(f"{path.name} holds a {type(model).__name__}, not a fitted "
+                        "estimator with n_features_in_")
+        dtype = np.float64 if args.float64 else np.float32
+        onx = to_onnx(model, np.zeros((1, n_features), dtype=dtype))
+    except (ImportError, ValueError, TypeError) as error:
+        return fail(str(error).splitlines()[0])
+    Path(args.out).write_bytes(onx.SerializeToString())
+    print(f"wrote {args.out}: input 'X' ({dtype.__name__}, {n_features} columns), "
+          f"output 'variable'")
+    return 0

@@ -152,3 +152,51 @@ def test_keras_users_dense_model_converts_and_other_layers_are_named():
             X, Y[:, 0])
         with pytest.raises(ValueError, match=message):
             to_onnx(model, X[:2])
+
+
+# --------------------------------------------------------- skquantnn export
+class Halve(StandardScaler):
+    """A transformer from outside scikit-learn, NumPy and skquantnn."""
+
+
+@pytest.mark.parametrize("store", ["skops", "joblib"])
+def test_export_command_writes_a_working_graph(tmp_path, capsys, store):
+    import joblib
+    import skops.io as sio
+
+    from skquantnn.cli import main
+
+    model = make_pipeline(StandardScaler(), NumpyMLPRegressor(
+        (8,), max_iter=10, random_state=0)).fit(X, Y)
+    saved = tmp_path / f"model.{store}"
+    sio.dump(model, saved) if store == "skops" else joblib.dump(model, saved)
+    out = tmp_path / "model.onnx"
+    assert main(["export", str(saved), str(out)]) == 0
+    assert "input 'X' (float32, 4 columns)" in capsys.readouterr().out
+    import onnx
+
+    got = run_onnx(onnx.load(out), X.astype(np.float32))
+    np.testing.assert_allclose(got, model.predict(X.astype(np.float32)), rtol=1e-5,
+                               atol=1e-6)
+
+
+@pytest.mark.parametrize("name, message", [
+    ("missing.skops", "model file not found"),
+    ("model.txt", "unknown model file type '.txt'"),
+    ("foreign.skops", "not scikit-learn's, NumPy's or skquantnn's: "
+                      "test_onnx.Halve"),
+])
+def test_export_command_errors_are_one_line(tmp_path, capsys, name, message):
+    import skops.io as sio
+
+    from skquantnn.cli import main
+
+    if name == "model.txt":
+        (tmp_path / name).write_text("not a model")
+    if name == "foreign.skops":
+        sio.dump(make_pipeline(Halve(), NumpyMLPRegressor((4,), max_iter=2))
+                 .fit(X, Y[:, 0]), tmp_path / name)
+    assert main(["export", str(tmp_path / name), str(tmp_path / "x.onnx")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and message in err
+    assert not (tmp_path / "x.onnx").exists()
