@@ -168,27 +168,33 @@ def _convert_numpy(scope, operator, container):
             onnx_ops.OnnxMul(scaled, scaled, op_version=opv), op_version=opv),
             op_version=opv)
         hidden = onnx_ops.OnnxDiv(X, norm, op_version=opv)
+    # one network: plain 2-D weights, no member axis to average over
+    single = len(est.members_coefs_[0]) == 1
     steps = []
     n_layers = len(est.members_coefs_)
     for layer, (W, b) in enumerate(zip(est.members_coefs_, est.members_intercepts_,
                                        strict=True)):
-        steps.append(("dense", np.asarray(W), np.asarray(b)))
+        W, b = np.asarray(W), np.asarray(b)
+        steps.append(("dense", W[0], b[0]) if single else ("dense", W, b))
         last = layer == n_layers - 1
         steps.append(("act", est.out_activation_ if last else
                       _canonical(est.activation)))
-    members = _dense_chain(hidden, steps, dtype, opv)            # (k, N, n_outputs)
-    average = onnx_ops.OnnxReduceMean(members, np.array([0], dtype=np.int64),
+    out = _dense_chain(hidden, steps, dtype, opv)        # ([k,] N, n_outputs)
+    if not single:
+        out = onnx_ops.OnnxReduceMean(out, np.array([0], dtype=np.int64),
                                       keepdims=0, op_version=opv)
     weight = est._network_weight()
     if not np.all(weight == 1):
-        average = onnx_ops.OnnxMul(average, weight.astype(dtype), op_version=opv)
-    linear = est.skip_intercept_.astype(dtype)
+        out = onnx_ops.OnnxMul(out, weight.astype(dtype), op_version=opv)
     if est.skip_connection:
-        linear = onnx_ops.OnnxAdd(onnx_ops.OnnxMatMul(
-            X, est.skip_coef_.astype(dtype), op_version=opv), linear, op_version=opv)
-    out = onnx_ops.OnnxAdd(average, linear, op_version=opv,
-                           output_names=operator.outputs[:1])
-    out.add_to(scope, container)
+        linear = onnx_ops.OnnxMatMul(X, est.skip_coef_.astype(dtype), op_version=opv)
+        out = onnx_ops.OnnxAdd(out, onnx_ops.OnnxAdd(
+            linear, est.skip_intercept_.astype(dtype), op_version=opv),
+            op_version=opv)
+    elif np.any(est.skip_intercept_ != 0):
+        out = onnx_ops.OnnxAdd(out, est.skip_intercept_.astype(dtype), op_version=opv)
+    onnx_ops.OnnxIdentity(out, op_version=opv,
+                          output_names=operator.outputs[:1]).add_to(scope, container)
 
 
 def _canonical(name):
