@@ -1,11 +1,13 @@
 """Memory at scale: predict on 10 million rows, and streaming partial_fit.
 
-``predict``: each estimator, fitted on the tutorial's 2000 rows, predicts 10 million
-rows x 8 float32 features; a fresh process per estimator reports the time and the
+``predict``: each estimator (NumpyMLPRegressor with its defaults, five averaged
+networks, and with one network, ``SKLEARN_MLP_PARAMS``; KerasMLPRegressor), fitted
+on the tutorial's 2000 rows, predicts 10 million rows x 8 float32 features; a fresh process per estimator reports the time and the
 peak resident memory *above* the memory it held before the call (the input itself,
 320 MB, is already there), next to the size of the output.
 
-``stream``: one epoch of ``NumpyMLPRegressor.partial_fit`` over 1e4 ... 1e7 rows x 8
+``stream``: one epoch of ``NumpyMLPRegressor().partial_fit`` (the defaults: five
+networks) over 1e4 ... 1e7 rows x 8
 features read from a file in chunks of 100_000 rows (as from a ``numpy.memmap`` or
 ``pandas.read_csv(chunksize=...)``); a fresh process per size reports seconds per
 epoch and the peak resident memory above the process's memory before the epoch.
@@ -47,10 +49,11 @@ def child_predict(kind, n_rows):
     from skquantnn.datasets import make_economic_regression
 
     X, y = make_economic_regression(random_state=42)
-    if kind == "numpy":
-        from skquantnn import NumpyMLPRegressor
+    if kind.startswith("numpy"):
+        from skquantnn import SKLEARN_MLP_PARAMS, NumpyMLPRegressor
 
-        model = NumpyMLPRegressor(max_iter=5, random_state=0)
+        one = SKLEARN_MLP_PARAMS if kind == "numpy-one-network" else {}
+        model = NumpyMLPRegressor(max_iter=5, random_state=0, **one)
     else:
         from skquantnn import KerasMLPRegressor
 
@@ -125,7 +128,7 @@ def main():
     elif args.what == "predict":
         print(f"{'estimator':<20}{'rows':>12}{'seconds':>10}{'extra peak MB':>15}"
               f"{'output MB':>11}")
-        for kind in ("numpy", "keras"):
+        for kind in ("numpy", "numpy-one-network", "keras"):
             r = in_child("predict", kind, 10_000_000)
             assert r["finite"]
             print(f"{kind:<20}{10_000_000:>12,}{r['seconds']:>10.2f}"
