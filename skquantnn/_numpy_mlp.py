@@ -157,8 +157,9 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         Maximum number of loss evaluations of L-BFGS.
     predict_batch_size : int, default=65536
         Rows ``predict`` pushes through the network at a time: its working memory
-        is this many rows times the widest layer times ``n_networks``, however
-        long ``X`` is.
+        is this many rows times the widest layer, however long ``X`` is. With
+        several networks each takes ``predict_batch_size // n_networks`` rows at a
+        time, so the memory stays the same.
     n_networks : int, default=5
         Members trained side by side from different initial weights on the same
         batches, in one vectorised pass (stacked weights, batched matrix
@@ -471,9 +472,11 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         y_pred = np.empty((X.shape[0], self.n_outputs_), dtype=dtype)
         y_std = np.empty_like(y_pred) if return_std else None
         # Overflow is reported below as one clear error, not as NumPy warnings.
+        # every member holds a block's hidden layers: fewer rows per member
+        rows = max(1, self.predict_batch_size // len(self.members_coefs_[0]))
         with np.errstate(over="ignore", invalid="ignore"):
-            for start in range(0, X.shape[0], self.predict_batch_size):
-                block = slice(start, start + self.predict_batch_size)
+            for start in range(0, X.shape[0], rows):
+                block = slice(start, start + rows)
                 members = self._member_forecasts(X[block])
                 y_pred[block] = self._linear_part(X[block]) + members.mean(axis=0)
                 if return_std:

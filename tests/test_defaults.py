@@ -326,3 +326,22 @@ def test_persistence_keeps_every_member(fitted, smooth, tmp_path, store):
     for a, b in zip(loaded.predict(X, return_std=True),
                     fitted.predict(X, return_std=True), strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_predict_memory_does_not_grow_with_the_networks():
+    import tracemalloc
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(2000, 8)).astype(np.float32)
+    model = NumpyMLPRegressor((256, 256), n_networks=5, max_iter=1,
+                              random_state=0).fit(X, X[:, 0])
+    X_long = np.tile(X, (50, 1))  # 100_000 rows
+    model.set_params(predict_batch_size=1000)
+    tracemalloc.start()
+    model.predict(X_long, return_std=True)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    outputs = 2 * X_long.shape[0] * 4  # float32 predictions and spreads
+    block = 1000 * 256 * 4 * 4  # a few (1000, 256) float32 buffers in all
+    # all five networks' hidden layers on every row would take 5 * 2 * 100 MB
+    assert peak < 2 * outputs + block + 1_000_000
