@@ -4,11 +4,13 @@ Each model is fitted in ``Pipeline(StandardScaler(), model)`` on the Keras
 tutorial's 2000 x 8 simulated rows (a few epochs: latency does not depend on the
 weights), then exported with ``skquantnn.onnx.to_onnx`` and loaded in an
 onnxruntime session (one thread, as a trading system calling it row by row
-would). Every model's ``predict`` and every session's ``run`` is called in turn,
-round after round, and each call is timed on its own; the table gives the median
-per call in microseconds.
+would). Models take turns, round after round; in its turn a model is called
+``--calls`` times in a row (once for Keras's own predict, which takes
+milliseconds), and the mean of those calls is one sample. The table gives the
+median sample in microseconds: the steady-state latency of a model that is called
+again and again, as in production.
 
-    python benchmarks/bench_latency.py [--rounds 300] [--no-keras]
+    python benchmarks/bench_latency.py [--rounds 30] [--calls 100] [--no-keras]
 """
 
 import argparse
@@ -47,8 +49,10 @@ def main():
     import onnxruntime as ort
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=300,
-                        help="calls per model and batch size (Keras: a tenth)")
+    parser.add_argument("--rounds", type=int, default=30,
+                        help="samples per model and batch size")
+    parser.add_argument("--calls", type=int, default=100,
+                        help="consecutive calls per sample")
     parser.add_argument("--no-keras", action="store_true", help="skip Keras")
     args = parser.parse_args()
 
@@ -68,16 +72,16 @@ def main():
             lambda rows, s=session: s.run(None, {"X": rows})[0])
 
     times = {(name, n): [] for name in callables for n in (1, 1000)}
-    for r in range(args.rounds):
+    for _ in range(args.rounds):
         for name, predict in callables.items():
-            if name.startswith("KerasMLPRegressor()") and "ONNX" not in name \
-                    and r % 10:
-                continue               # Keras's predict is 1000x slower
+            # Keras's own predict takes milliseconds: one call is a sample
+            calls = 1 if name == "KerasMLPRegressor()" else args.calls
             for n in (1, 1000):
                 rows = X[:n]
                 started = time.perf_counter_ns()
-                predict(rows)
-                times[name, n].append(time.perf_counter_ns() - started)
+                for _ in range(calls):
+                    predict(rows)
+                times[name, n].append((time.perf_counter_ns() - started) / calls)
 
     print("median microseconds per call, Pipeline(StandardScaler, model), float32")
     print("| model | 1 row | 1000 rows |\n|---|---:|---:|")

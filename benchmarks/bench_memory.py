@@ -2,7 +2,8 @@
 
 ``predict``: each estimator (NumpyMLPRegressor with its defaults, five averaged
 networks, and with one network, ``SKLEARN_MLP_PARAMS``; KerasMLPRegressor), fitted
-on the tutorial's 2000 rows, predicts 10 million rows x 8 float32 features; a fresh process per estimator reports the time and the
+on the tutorial's 2000 rows, predicts 10 million rows x 8 float32 features; a
+fresh process per estimator reports the time and the
 peak resident memory *above* the memory it held before the call (the input itself,
 320 MB, is already there), next to the size of the output.
 
