@@ -466,28 +466,32 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         y_std : ndarray of the same shape as ``y_pred``
             Only with ``return_std=True``.
         """
-        check_is_fitted(self)
+        # naming the attribute spares a scan of every attribute on each call
+        check_is_fitted(self, "members_coefs_")
         X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
-        dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
-        y_pred = np.empty((X.shape[0], self.n_outputs_), dtype=dtype)
-        y_std = np.empty_like(y_pred) if return_std else None
-        # Overflow is reported below as one clear error, not as NumPy warnings.
         # every member holds a block's hidden layers: fewer rows per member
         rows = max(1, self.predict_batch_size // len(self.members_coefs_[0]))
+        # Overflow is reported below as one clear error, not as NumPy warnings.
         with np.errstate(over="ignore", invalid="ignore"):
-            for start in range(0, X.shape[0], rows):
-                block = slice(start, start + rows)
-                members = self._member_forecasts(X[block])
-                y_pred[block] = self._linear_part(X[block]) + members.mean(axis=0)
-                if return_std:
-                    y_std[block] = members.std(axis=0)
+            blocks = [self._predict_block(X[start:start + rows], return_std)
+                      for start in range(0, X.shape[0], rows)]
+        if len(blocks) == 1:
+            y_pred, y_std = blocks[0]
+        else:
+            y_pred = np.concatenate([block[0] for block in blocks])
+            y_std = (np.concatenate([block[1] for block in blocks]) if return_std
+                     else None)
         check_finite_predictions(
             y_pred, X, "Scale the inputs the way the training data was scaled.")
-        if not return_std:
-            return y_pred.ravel() if self._y_1d else y_pred
         if self._y_1d:
-            return y_pred.ravel(), y_std.ravel()
-        return y_pred, y_std
+            y_pred, y_std = y_pred.ravel(), None if y_std is None else y_std.ravel()
+        return (y_pred, y_std) if return_std else y_pred
+
+    def _predict_block(self, X, return_std):
+        """The forecast of a block of rows, and the members' spread or None."""
+        members = self._member_forecasts(X)
+        y_pred = self._linear_part(X) + members.mean(axis=0)
+        return y_pred, members.std(axis=0) if return_std else None
 
     def _hidden_input(self, X):
         return X if self.soft_clip is None else soft_clip(X, self.soft_clip)

@@ -8,9 +8,9 @@ reduction in squared error relative to such a benchmark (Campbell & Thompson,
 significant when the benchmark is nested in the model (Clark & West, 2007 [2]_),
 and :func:`diebold_mariano_test` compares the accuracy of any two forecasts
 (Diebold & Mariano, 1995 [3]_, with the small-sample correction of Harvey,
-Leybourne & Newbold, 1997 [4]_). Both tests use a Newey-West (Bartlett kernel) HAC standard error computed
-by ``statsmodels`` (``pip install skquantnn[data]``), which is imported only when
-a test is run.
+Leybourne & Newbold, 1997 [4]_). Both tests use a Newey-West (Bartlett kernel)
+HAC standard error computed by ``statsmodels`` (``pip install skquantnn[data]``),
+which is imported only when a test is run.
 
 References
 ----------
