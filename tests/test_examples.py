@@ -110,5 +110,36 @@ def test_every_example_is_covered(name):
     covered = {"seed1_economic_regression.py", "seed2_from_scratch.py",
                "seed1_keras_tutorial.py", "grid_search_time_series.py",
                "benchmark_vs_ridge.py", "local_betas.py", "early_stopping_gap.py",
-               "dask_grid_search.py", "streaming_partial_fit.py"}
+               "dask_grid_search.py", "streaming_partial_fit.py",
+               "judging_a_forecast.py"}
     assert name in covered, f"add a test that runs examples/{name}"
+
+
+def test_judging_a_forecast(monkeypatch, tmp_path):
+    ns = run_example("judging_a_forecast.py", monkeypatch, tmp_path)
+    forecasts, rows = ns["forecasts"], ns["rows"]
+    X, y = ns["X"], ns["y"]
+    # walk-forward: 12-month blocks after a 240-month first window, to the end
+    assert len(forecasts) == 852 and forecasts.index[-1] == y.index[-1]
+    first = forecasts[forecasts.fold == 1]
+    assert len(first) == 12 and first.benchmark.iloc[0] == pytest.approx(
+        y.loc[:first.index[0]].iloc[:-1].mean())
+    for model, row in rows.items():
+        errors = (forecasts.y_true - forecasts[model]) ** 2
+        bench = (forecasts.y_true - forecasts.benchmark) ** 2
+        assert row["oos R2"] == pytest.approx(1 - errors.sum() / bench.sum())
+        # scikit-learn's R^2 compares with the mean of each test block, in
+        # hindsight: per block it can never exceed the out-of-sample R^2
+        blocks = forecasts.groupby("fold")
+        per_block = [1 - ((b.y_true - b[model]) ** 2).sum()
+                     / ((b.y_true - b.y_true.mean()) ** 2).sum() for _, b in blocks]
+        assert row["mean per refit"] == pytest.approx(np.mean(per_block))
+        assert row["mean per refit"] < row["oos R2"]
+        assert 0 < row["Clark-West p"] < 1
+    # the curve's last point over the benchmark's SSE is 1 - ... the oos R^2
+    line = ns["ax"].get_lines()[0]
+    bench_sse = ((forecasts.y_true - forecasts.benchmark) ** 2).sum()
+    assert line.get_ydata()[-1] / bench_sse == pytest.approx(
+        rows["RidgeCV"]["oos R2"])
+    assert (tmp_path / "judging_a_forecast.png").stat().st_size > 10_000
+    assert X.shape[1] == 13
