@@ -141,7 +141,8 @@ def time_series_folds(n_samples, n_splits=5, gap=0, refit_every=None,
 
     Without ``refit_every``, ``TimeSeriesSplit(n_splits, gap=gap,
     max_train_size=max_train_size)``. With it, walk-forward: after a first
-    training window of ``first_window`` rows (default a fifth of the rows), the
+    training window of at least ``first_window`` rows (default a fifth of the
+    rows; the rows that do not fill a whole block of ``refit_every`` join it), the
     model is refitted every ``refit_every`` rows on everything before (or on the
     last ``max_train_size`` rows) and forecasts the next ``refit_every`` rows,
     to the end of the data.
@@ -207,7 +208,7 @@ def run_benchmark(X, y, models=tuple(MODELS), n_splits=5, gap=0, epochs=50,
     max_train_size : int, default=None
         Train on at most this many of the latest rows (a rolling window).
     first_window : int, default=None
-        Rows of the first training window when walking forward.
+        Fewest rows of the first training window when walking forward.
 
     Returns
     -------

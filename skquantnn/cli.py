@@ -47,7 +47,8 @@ def build_parser():
     bench.add_argument("--max-train-size", type=int, metavar="N",
                        help="train on at most the last N rows (a rolling window)")
     bench.add_argument("--first-window", type=int, metavar="N",
-                       help="rows of the first training window with --refit-every "
+                       help="fewest rows of the first training window with "
+                       "--refit-every; rows that do not fill a whole block join it "
                        "(default: a fifth of the rows)")
     bench.add_argument("--epochs", type=int, default=50,
                        help="maximum epochs of the networks (default: 50)")

@@ -128,6 +128,11 @@ def test_judging_a_forecast(monkeypatch, tmp_path):
         errors = (forecasts.y_true - forecasts[model]) ** 2
         bench = (forecasts.y_true - forecasts.benchmark) ** 2
         assert row["oos R2"] == pytest.approx(1 - errors.sum() / bench.sum())
+        # pooled, scikit-learn's R^2 compares with the mean of all test months
+        hindsight = (forecasts.y_true - forecasts.y_true.mean()) ** 2
+        assert row["sklearn r2_score"] == pytest.approx(
+            1 - errors.sum() / hindsight.sum())
+        assert row["sklearn r2_score"] != pytest.approx(row["oos R2"], abs=1e-3)
         # scikit-learn's R^2 compares with the mean of each test block, in
         # hindsight: per block it can never exceed the out-of-sample R^2
         blocks = forecasts.groupby("fold")
