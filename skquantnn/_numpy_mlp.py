@@ -592,16 +592,13 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         members = getattr(self, "members_coefs_", None)
         if (members is not None and len(members[0]) == self.n_networks
                 and np.shares_memory(members[0], self.coefs_[0])):
-            coefs, intercepts = self.members_coefs_, self.members_intercepts_
-        else:   # weights set by hand (or a changed n_networks): copy them to all
-            coefs = [np.broadcast_to(c, (self.n_networks, *c.shape))
-                     for c in self.coefs_]
-            intercepts = [np.broadcast_to(b, (self.n_networks, *b.shape))
-                          for b in self.intercepts_]
-        flat = [np.concatenate([np.reshape(c, (self.n_networks, -1)) for c in coefs]
-                               + [np.reshape(b, (self.n_networks, -1))
-                                  for b in intercepts], axis=1)]
-        return flat[0].astype(dtype, copy=True)
+            return np.stack([
+                layout.pack([c[m] for c in self.members_coefs_],
+                            [b[m] for b in self.members_intercepts_], dtype)
+                for m in range(self.n_networks)])
+        # weights set by hand (or a changed n_networks): every member starts there
+        theta = layout.pack(self.coefs_, self.intercepts_, dtype)
+        return np.tile(theta, (self.n_networks, 1))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

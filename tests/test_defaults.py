@@ -345,3 +345,17 @@ def test_predict_memory_does_not_grow_with_the_networks():
     block = 1000 * 256 * 4 * 4  # a few (1000, 256) float32 buffers in all
     # all five networks' hidden layers on every row would take 5 * 2 * 100 MB
     assert peak < 2 * outputs + block + 1_000_000
+
+
+def test_weights_set_by_hand_start_every_member(smooth):
+    X, y = smooth
+    model = NumpyMLPRegressor((4,), n_networks=3, warm_start=True, shuffle=False,
+                              max_iter=3, random_state=0)
+    rng = np.random.RandomState(5)
+    model.coefs_ = [rng.normal(size=(4, 4)), rng.normal(size=(4, 1))]
+    model.intercepts_ = [np.zeros(4), np.zeros(1)]
+    model.fit(X, y)
+    # same start, same batches: the members stay identical
+    for layer in model.members_coefs_:
+        np.testing.assert_array_equal(layer[0], layer[1])
+        np.testing.assert_array_equal(layer[0], layer[2])
