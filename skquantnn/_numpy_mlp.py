@@ -589,9 +589,7 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
                 f"layers {[c.shape for c in self.coefs_]} but the data and "
                 f"hidden_layer_sizes ask for {shapes}. Refit with warm_start=False."
             )
-        members = getattr(self, "members_coefs_", None)
-        if (members is not None and len(members[0]) == self.n_networks
-                and np.shares_memory(members[0], self.coefs_[0])):
+        if self._members_are_current():
             return np.stack([
                 layout.pack([c[m] for c in self.members_coefs_],
                             [b[m] for b in self.members_intercepts_], dtype)
@@ -599,6 +597,17 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         # weights set by hand (or a changed n_networks): every member starts there
         theta = layout.pack(self.coefs_, self.intercepts_, dtype)
         return np.tile(theta, (self.n_networks, 1))
+
+    def _members_are_current(self):
+        """Whether ``coefs_``/``intercepts_`` are still member 0 of the fitted
+        members, rather than weights set by hand. Compared by value: a pickle or
+        skops round trip stores the two lists as separate arrays."""
+        members = getattr(self, "members_coefs_", None)
+        if members is None or len(members[0]) != self.n_networks:
+            return False
+        return all(np.array_equal(stacked[0], own) for stacked, own in zip(
+            members + self.members_intercepts_, self.coefs_ + self.intercepts_,
+            strict=True))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -359,3 +359,14 @@ def test_weights_set_by_hand_start_every_member(smooth):
     for layer in model.members_coefs_:
         np.testing.assert_array_equal(layer[0], layer[1])
         np.testing.assert_array_equal(layer[0], layer[2])
+
+
+def test_warm_start_after_a_pickle_round_trip_continues_every_member(smooth):
+    X, y = smooth
+    model = NumpyMLPRegressor((8,), n_networks=3, early_stopping=False, max_iter=3,
+                              warm_start=True, random_state=0).fit(X, y)
+    loaded = pickle.loads(pickle.dumps(model))
+    model.fit(X, y)
+    loaded.fit(X, y)
+    for a, b in zip(model.members_coefs_, loaded.members_coefs_, strict=True):
+        np.testing.assert_array_equal(a, b)
