@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from skquantnn._network import soft_clip
 from skquantnn._training import predict_flat, train
 from skquantnn._validation import MIN_HELD_OUT_ROWS, SCALE_HINT, split_rows
 
@@ -259,7 +258,7 @@ def fit_parts(est, theta, net, X, Y, sample_weight, rng, first_pass, incremental
             "The target scaling or the skip connection overflowed: the inputs or "
             f"targets are too large to fit. {SCALE_HINT.capitalize()}. The "
             "estimator keeps the weights it had before this call.")
-    X_hidden = X if est.soft_clip is None else soft_clip(X, est.soft_clip)
+    X_hidden = est._hidden_input(X)
 
     def rows(part):
         if part is None:

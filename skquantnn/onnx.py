@@ -15,7 +15,11 @@ prediction) and the target scaling. The output has shape ``(n_samples,
 n_outputs)``, also for a 1-D target (as scikit-learn's regressors' converters do).
 """
 
+import sys
+
 import numpy as np
+
+from skquantnn._activations import LEAKY_RELU_SLOPE, canonical_activation
 
 __all__ = ["register", "to_onnx"]
 
@@ -39,6 +43,10 @@ def _skl2onnx():
 def register():
     """Register both estimators' converters with skl2onnx (idempotent).
 
+    KerasMLPRegressor's converter is registered only once its module is imported
+    (``from skquantnn import KerasMLPRegressor``), so that this never imports
+    Keras; :func:`to_onnx` registers afresh on each call.
+
     Examples
     --------
     >>> from skquantnn.onnx import register
@@ -49,11 +57,7 @@ def register():
 
     skl2onnx.update_registered_converter(
         NumpyMLPRegressor, "SkquantnnNumpyMLPRegressor", _shape, _convert_numpy)
-    # KerasMLPRegressor is registered without importing Keras: skl2onnx finds a
-    # converter by class, so the class is looked up only if Keras is loaded.
-    import sys
-
-    if "skquantnn._keras_mlp" in sys.modules:
+    if "skquantnn._keras_mlp" in sys.modules:     # never import Keras here
         from skquantnn._keras_mlp import KerasMLPRegressor
 
         skl2onnx.update_registered_converter(
@@ -140,8 +144,6 @@ def _dense_chain(x, steps, dtype, opv):
         else:
             op = _ACTIVATION_OPS[step[1]]
             if op == "LeakyRelu":
-                from skquantnn._activations import LEAKY_RELU_SLOPE
-
                 # max(x, slope x), as the estimators compute it: LeakyRelu's
                 # alpha attribute is a float32, inexact for float64 graphs
                 slope = np.array([step[2] if len(step) > 2 else LEAKY_RELU_SLOPE],
@@ -178,7 +180,7 @@ def _convert_numpy(scope, operator, container):
         steps.append(("dense", W[0], b[0]) if single else ("dense", W, b))
         last = layer == n_layers - 1
         steps.append(("act", est.out_activation_ if last else
-                      _canonical(est.activation)))
+                      canonical_activation(est.activation)))
     out = _dense_chain(hidden, steps, dtype, opv)        # ([k,] N, n_outputs)
     if not single:
         out = onnx_ops.OnnxReduceMean(out, np.array([0], dtype=np.int64),
@@ -195,12 +197,6 @@ def _convert_numpy(scope, operator, container):
         out = onnx_ops.OnnxAdd(out, est.skip_intercept_.astype(dtype), op_version=opv)
     onnx_ops.OnnxIdentity(out, op_version=opv,
                           output_names=operator.outputs[:1]).add_to(scope, container)
-
-
-def _canonical(name):
-    from skquantnn._activations import canonical_activation
-
-    return canonical_activation(name)
 
 
 def keras_steps(keras_model):
