@@ -232,15 +232,16 @@ def run_benchmark(X, y, models=tuple(MODELS), n_splits=5, gap=0, epochs=50,
     folds = time_series_folds(len(X), n_splits, gap, refit_every, max_train_size,
                               first_window)
     y_values = np.asarray(y, dtype=float)
+    # a Series' labels (dates), else positions
+    index = y.index if hasattr(y, "iloc") else pd.RangeIndex(len(y_values))
     test_rows = np.concatenate([test for _, test in folds])
-    labels = getattr(y, "index", pd.RangeIndex(len(y_values)))[test_rows]
     predictions = pd.DataFrame({
         "fold": np.concatenate([np.full(len(t), k + 1) for k, (_, t) in
                                 enumerate(folds)]),
         "y_true": y_values[test_rows],
         "benchmark": np.concatenate([np.full(len(t), y_values[tr].mean())
                                      for tr, t in folds]),
-    }, index=labels)
+    }, index=index[test_rows])
     rows, last_fold = [], {}
     with tqdm(total=len(models) * len(folds), desc="refits (folds x models)",
               unit="fit", disable=not progress, file=sys.stderr) as bar:
@@ -257,11 +258,9 @@ def run_benchmark(X, y, models=tuple(MODELS), n_splits=5, gap=0, epochs=50,
                 bar.update()
             predictions[label] = np.concatenate(forecasts)
             last_fold[label] = {"estimator": estimator, "y_true": y_values[test],
-                                "y_pred": y_pred,
-                                "index": y.index[test] if hasattr(y, "index")
-                                else test}
+                                "y_pred": y_pred, "index": index[test]}
     per_fold = pd.DataFrame(rows)
-    summary = _summarise(per_fold, predictions, [MODELS[m] for m in models])
+    summary = _summarise(per_fold, predictions)
     settings = {"models": [MODELS[m] for m in models], "n_splits": len(folds),
                 "gap": gap, "epochs": epochs, "random_state": random_state,
                 "n_samples": len(X), "refit_every": refit_every,
@@ -303,7 +302,7 @@ def _p_value(test, *args):
         return np.nan
 
 
-def _summarise(per_fold, predictions, labels):
+def _summarise(per_fold, predictions):
     y_true, bench = predictions["y_true"], predictions["benchmark"]
     summary = per_fold.groupby("model").agg(
         mse_mean=("mse", "mean"), mse_std=("mse", "std"),
@@ -318,5 +317,5 @@ def _summarise(per_fold, predictions, labels):
     ridge = MODELS["ridge"]
     summary.insert(2, "dm_pvalue_vs_ridge", [
         _p_value(diebold_mariano_test, y_true, predictions[m], predictions[ridge])
-        if ridge in labels and m != ridge else np.nan for m in summary.index])
+        if ridge in predictions and m != ridge else np.nan for m in summary.index])
     return summary.sort_values("oos_r2", ascending=False)

@@ -232,3 +232,11 @@ def test_cumulative_sse_difference_ends_at_the_out_of_sample_gain():
     assert list(line.get_xdata()) == list(dates) and ax.get_xlabel() == "date"
     with pytest.raises(ValueError, match="predictions\\['bad'\\] has shape"):
         plot_cumulative_sse_difference(y, {"bad": [1.0]}, bench)
+
+
+def test_plain_lists_are_indexed_by_position(frame):
+    X, y = frame
+    result = run_benchmark(X.to_numpy().tolist(), y.tolist(), models=["ridge"],
+                           n_splits=3)
+    assert list(result.predictions.index[:2]) == [100, 101]
+    assert list(result.last_fold["RidgeCV"]["index"][:1]) == [300]
