@@ -143,6 +143,7 @@ def _as_json(result):
 def _figures(result, folder):
     import matplotlib.pyplot as plt
 
+    from skquantnn.benchmark import MODELS, NEURAL_MODELS
     from skquantnn.plotting import plot_cumulative_sse_difference, plot_learning_curve
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -155,7 +156,8 @@ def _figures(result, folder):
     fig.tight_layout()
     fig.savefig(written[-1], dpi=100)
     plt.close(fig)
-    for key, label in (("numpy", "NumpyMLPRegressor"), ("keras", "KerasMLPRegressor")):
+    for key in NEURAL_MODELS:
+        label = MODELS[key]
         if label in result.last_fold:
             fig, ax = plt.subplots(figsize=(8, 4.5))
             plot_learning_curve(result.last_fold[label]["estimator"], ax=ax,
