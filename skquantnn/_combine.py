@@ -80,25 +80,32 @@ def ridge_loo(X, Y, sample_weight=None, penalties=RIDGE_PENALTIES):
     n_w = w.sum()
     x_mean, y_mean = w @ X64 / n_w, w @ Y64 / n_w
     Xc, Yc = X64 - x_mean, Y64 - y_mean
-    root = np.sqrt(w)[:, None]
+    # the weighted Gram matrix's eigenvectors: only (n_features,)-sized pieces, no
+    # (n_samples, n_features) factor beyond the centred X itself
     with np.errstate(over="ignore", invalid="ignore"):
-        _, d, Vt = np.linalg.svd(Xc * root, full_matrices=False)
-        if not np.isfinite(d**2).all():
-            raise ValueError(
-                "The skip connection's ridge regression overflowed: the inputs are "
-                f"too large. Please {SCALE_HINT}, or set skip_connection=False.")
-    P = Xc @ Vt.T                                    # (n_samples, rank)
-    PtWY = P.T @ (w[:, None] * Yc)                   # (rank, n_outputs)
+        gram = (Xc * w[:, None]).T @ Xc
+    if not np.isfinite(gram).all():
+        raise ValueError(
+            "The skip connection's ridge regression overflowed: the inputs are "
+            f"too large. Please {SCALE_HINT}, or set skip_connection=False.")
+    d2, V = np.linalg.eigh(gram)
+    d2 = np.maximum(d2, 0.0)                         # squared singular values
+    P = Xc @ V                                       # (n_samples, n_features)
+    PtWY = P.T @ (w[:, None] * Yc)                   # (n_features, n_outputs)
+    P2 = P**2
     alphas = penalties * n_w
-    inverse = 1.0 / (d[None, :] ** 2 + alphas[:, None])          # (n_alphas, rank)
-    fitted = np.einsum("nr,ar,ro->ano", P, inverse, PtWY)        # (n_alphas, n, o)
-    leverage = 1.0 / n_w + (P**2) @ inverse.T                    # (n, n_alphas)
+    errors = np.empty(len(alphas))
+    # one penalty at a time: memory stays of the order of the data
     with np.errstate(divide="ignore", invalid="ignore"):
-        loo = (Yc[None] - fitted) / (1.0 - leverage.T)[:, :, None]
-        errors = np.einsum("n,ano->a", w, loo**2)
+        for a, alpha in enumerate(alphas):
+            inverse = 1.0 / (d2 + alpha)
+            fitted = P @ (inverse[:, None] * PtWY)
+            leverage = 1.0 / n_w + P2 @ inverse
+            loo = (Yc - fitted) / (1.0 - leverage)[:, None]
+            errors[a] = w @ (loo**2).sum(axis=1)
     errors = np.where(np.isfinite(errors), errors, np.inf)
     alpha = alphas[int(np.argmin(errors))] if np.isfinite(errors).any() else alphas[-1]
-    coef = Vt.T @ (PtWY / (d**2 + alpha)[:, None])
+    coef = V @ (PtWY / (d2 + alpha)[:, None])
     intercept = y_mean - x_mean @ coef
     return coef.astype(X.dtype), intercept.astype(X.dtype), float(alpha)
 
