@@ -10,7 +10,7 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, validate_params
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from skquantnn._real_data import (
     REAL_SERIES,
@@ -32,6 +32,7 @@ __all__ = [
     "load_spx_vol",
     "load_vix",
     "make_economic_regression",
+    "make_gkx_panel",
     "make_tinymlp_regression",
 ]
 
@@ -139,3 +140,103 @@ def make_tinymlp_regression(n_samples=200, noise=0.0, random_state=37):
     if noise:
         y = y + rng.normal(0, noise, n_samples)
     return X, y
+
+
+@validate_params(
+    {
+        "model": [StrOptions({"a", "b"})],
+        "n_stocks": [Interval(Integral, 2, None, closed="left")],
+        "n_months": [Interval(Integral, 2, None, closed="left")],
+        "n_characteristics": [Interval(Integral, 3, None, closed="left")],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def make_gkx_panel(model="b", n_stocks=200, n_months=180, n_characteristics=50,
+                   random_state=None):
+    """The simulated panel of Gu, Kelly and Xiu (2020), section 2 and appendix A.
+
+    Each month ``t`` every stock ``i`` has ``P = n_characteristics``
+    characteristics, cross-sectionally ranked AR(1) processes, and the market has
+    one macro series ``x_t``::
+
+        cbar_ij,t = rho_j cbar_ij,t-1 + e_ij,t    rho_j ~ U[0.9, 1],
+                                                  e_ij,t ~ N(0, 1 - rho_j^2)
+        c_ij,t    = 2 / (N + 1) * CSrank(cbar_ij,t) - 1        (in (-1, 1))
+        x_t       = 0.95 x_t-1 + u_t              u_t ~ N(0, 1 - 0.95^2)
+
+    The features are ``z_i,t = (1, x_t) (x) c_i,t``: the ``P`` characteristics and
+    the ``P`` characteristics times ``x_t``. The return over the next month is::
+
+        r_i,t+1 = g(z_i,t) + beta_i,t v_t+1 + eps_i,t+1
+        beta_i,t = (c_i1,t, c_i2,t, c_i3,t)     v_t+1 ~ N(0, 0.05^2 I_3)
+        eps_i,t+1 ~ 0.05 * Student-t(5)
+
+    with, in model ``"a"`` (linear), ``g = 0.02 (c_1 + c_2 + c_3 x)`` and in model
+    ``"b"`` (non-linear), ``g = 0.04 c_1^2 + 0.03 c_1 c_2 + 0.012 sgn(c_3 x)``.
+    Only three of the ``2 P`` features matter; the factor shocks ``v`` make the
+    noise of one month's stocks correlated. The paper calibrates the signal to a
+    predictive R^2 of about 5%.
+
+    Parameters
+    ----------
+    model : {"a", "b"}, default="b"
+        The paper's linear (a) or non-linear (b) signal.
+    n_stocks : int, default=200
+        Stocks per month (the paper's ``N``).
+    n_months : int, default=180
+        Months (the paper's ``T``).
+    n_characteristics : int, default=50
+        Characteristics per stock (the paper's ``P_c``: 50 or 100); at least 3.
+    random_state : int, RandomState instance or None, default=None
+
+    Returns
+    -------
+    X : DataFrame of shape (n_months * n_stocks, 2 * n_characteristics)
+        Columns ``c1 .. cP`` and ``c1_x .. cP_x``, indexed by the MultiIndex
+        ``("month", "stock")``: month-end dates from January 2000, in time order
+        (all stocks of a month together).
+    y : Series of shape (n_months * n_stocks,)
+        ``r_i,t+1``, the return that follows the row's month, named ``"return"``.
+    g : Series of shape (n_months * n_stocks,)
+        The oracle forecast ``g(z_i,t)``, the best any model can do.
+
+    Examples
+    --------
+    >>> from skquantnn.datasets import make_gkx_panel
+    >>> X, y, g = make_gkx_panel(n_stocks=50, n_months=24, random_state=0)
+    >>> X.shape, X.index.names, X.columns[[0, 50]].tolist()
+    ((1200, 100), FrozenList(['month', 'stock']), ['c1', 'c1_x'])
+    """
+    rng = check_random_state(random_state)
+    N, T, P = n_stocks, n_months, n_characteristics
+    rho = rng.uniform(0.9, 1.0, P)
+    c_bar = np.empty((T, N, P))
+    c_bar[0] = rng.standard_normal((N, P))          # the stationary distribution
+    for t in range(1, T):
+        c_bar[t] = rho * c_bar[t - 1] + np.sqrt(1 - rho**2) * rng.standard_normal(
+            (N, P))
+    ranks = c_bar.argsort(axis=1).argsort(axis=1) + 1      # 1..N within a month
+    c = 2.0 / (N + 1) * ranks - 1.0
+    x = np.empty(T)
+    x[0] = rng.standard_normal()
+    for t in range(1, T):
+        x[t] = 0.95 * x[t - 1] + np.sqrt(1 - 0.95**2) * rng.standard_normal()
+    c1, c2, c3 = c[..., 0], c[..., 1], c[..., 2]
+    if model == "a":
+        g = 0.02 * c1 + 0.02 * c2 + 0.02 * c3 * x[:, None]
+    else:
+        g = 0.04 * c1**2 + 0.03 * c1 * c2 + 0.012 * np.sign(c3 * x[:, None])
+    v = rng.normal(0.0, 0.05, (T, 3))
+    eps = 0.05 * rng.standard_t(5, (T, N))
+    r = g + np.einsum("tnk,tk->tn", c[..., :3], v) + eps
+
+    months = pd.date_range("2000-01-31", periods=T, freq="ME")
+    index = pd.MultiIndex.from_product([months, np.arange(N)],
+                                       names=["month", "stock"])
+    z = np.concatenate([c, c * x[:, None, None]], axis=2).reshape(T * N, 2 * P)
+    columns = [f"c{j}" for j in range(1, P + 1)] + [
+        f"c{j}_x" for j in range(1, P + 1)]
+    return (pd.DataFrame(z, index=index, columns=columns),
+            pd.Series(r.ravel(), index=index, name="return"),
+            pd.Series(g.ravel(), index=index, name="oracle"))
