@@ -12,6 +12,12 @@ Leybourne & Newbold, 1997 [4]_). Both tests use a Newey-West (Bartlett kernel)
 HAC standard error computed by ``statsmodels`` (``pip install skquantnn[data]``),
 which is imported only when a test is run.
 
+Forecasts of a cross-section (many assets per date) are judged as Gu, Kelly and
+Xiu (2020) [5]_ judge them: :func:`long_short_returns` (the top quantile of
+forecasts bought and the bottom one sold, date by date), its
+:func:`sharpe_ratio`, and :func:`panel_diebold_mariano_test` (the loss
+differential averaged within each date, then tested over dates).
+
 References
 ----------
 .. [1] J. Y. Campbell and S. B. Thompson, "Predicting excess stock returns out of
@@ -24,192 +30,41 @@ References
 .. [4] D. Harvey, S. Leybourne and P. Newbold, "Testing the equality of
    prediction mean squared errors", *International Journal of Forecasting* 13(2),
    1997.
+.. [5] S. Gu, B. Kelly and D. Xiu, "Empirical asset pricing via machine
+   learning", *Review of Financial Studies* 33(5), 2020.
 """
 
 import math
-from dataclasses import dataclass
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
-from sklearn.utils.validation import check_array, check_consistent_length
+from sklearn.utils._param_validation import StrOptions, validate_params
+
+from skquantnn._forecast_tests import (
+    LAGS_CONSTRAINT,
+    ForecastTestResult,
+    check_forecasts,
+    check_lags,
+    check_target,
+    hac_t_statistic,
+)
+from skquantnn._panel_metrics import (
+    long_short_returns,
+    panel_diebold_mariano_test,
+    sharpe_ratio,
+)
 
 __all__ = [
     "ForecastTestResult",
     "clark_west_test",
     "diebold_mariano_test",
+    "long_short_returns",
     "oos_r2_score",
+    "panel_diebold_mariano_test",
+    "sharpe_ratio",
 ]
-
-_LAGS_CONSTRAINT = [None, Interval(Integral, 0, None, closed="left")]
-
-
-@dataclass(frozen=True, repr=False)
-class ForecastTestResult:
-    """Result of :func:`clark_west_test` or :func:`diebold_mariano_test`.
-
-    Attributes
-    ----------
-    statistic : float
-        The test statistic (a HAC t-statistic; for Diebold-Mariano with
-        ``harvey_correction=True`` the corrected one).
-    pvalue : float
-        One-sided p-value for the alternative described by ``alternative``:
-        small values are evidence for it.
-    mean_loss_differential : float
-        Mean of the series that is tested: the mean adjusted MSPE differential
-        ``mean(f_t)`` for Clark-West, ``mean(L(e_a) - L(e_b))`` for
-        Diebold-Mariano.
-    lags : int
-        Number of lags of the Newey-West (Bartlett kernel) HAC variance.
-    n_obs : int
-        Number of forecasts (time periods) used.
-    alternative : str
-        The alternative hypothesis H1, in words.
-    method : str
-        Name of the test, including the reference distribution.
-    """
-
-    statistic: float
-    pvalue: float
-    mean_loss_differential: float
-    lags: int
-    n_obs: int
-    alternative: str
-    method: str = ""
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}(method={self.method!r}, "
-            f"statistic={self.statistic:.4g}, pvalue={self.pvalue:.4g}, "
-            f"mean_loss_differential={self.mean_loss_differential:.4g}, "
-            f"lags={self.lags}, n_obs={self.n_obs}, "
-            f"alternative={self.alternative!r})"
-        )
-
-
-# --------------------------------------------------------------------------- checks
-
-
-def _check_target(y, name, *, allow_2d):
-    """``y`` as a float64 array of shape (n,) or, if allowed, (n, k)."""
-    if np.ndim(y) == 0:
-        raise ValueError(f"{name} must be an array, got a scalar: {y!r}.")
-    y = check_array(
-        y,
-        ensure_2d=False,
-        allow_nd=True,
-        dtype=np.float64,
-        ensure_all_finite=True,
-        ensure_min_samples=0,
-        input_name=name,
-    )
-    if y.shape[0] == 0 or y.size == 0:
-        raise ValueError(f"{name} is empty (shape {y.shape}); it needs at least 1 row.")
-    if y.ndim == 2 and y.shape[1] == 1 and not allow_2d:
-        y = y[:, 0]
-    max_ndim = 2 if allow_2d else 1
-    if y.ndim > max_ndim:
-        expected = "(n_samples,) or (n_samples, n_outputs)"
-        if not allow_2d:
-            expected = "(n_samples,)"
-        raise ValueError(f"{name} must have shape {expected}, got shape {y.shape}.")
-    return y
-
-
-def _check_forecasts(y_true, forecasts, *, allow_2d, scalar_ok=()):
-    """Validate ``y_true`` and a dict of forecasts; return arrays of one shape.
-
-    Forecasts named in ``scalar_ok`` may be a real scalar, broadcast to the shape
-    of ``y_true``. For multi-output input, a 1-D array is read as one column.
-    """
-    y_true = _check_target(y_true, "y_true", allow_2d=allow_2d)
-    arrays, scalars = {}, {}
-    for name, value in forecasts.items():
-        if name in scalar_ok and np.ndim(value) == 0:
-            value = float(value)
-            if not math.isfinite(value):
-                raise ValueError(f"{name} must be finite, got {value!r}.")
-            scalars[name] = value
-        else:
-            arrays[name] = _check_target(value, name, allow_2d=allow_2d)
-    names = ["y_true", *arrays]
-    try:
-        check_consistent_length(y_true, *arrays.values())
-    except ValueError as exc:
-        lengths = [len(y_true), *(len(a) for a in arrays.values())]
-        found = ", ".join(f"{n}: {k}" for n, k in zip(names, lengths, strict=True))
-        raise ValueError(
-            f"{', '.join(names[:-1])} and {names[-1]} must have the same number "
-            f"of samples, got {found}."
-        ) from exc
-    if allow_2d:
-        y_true = y_true.reshape(len(y_true), -1)
-    arrays.update({name: np.full(y_true.shape, v) for name, v in scalars.items()})
-    for name, array in arrays.items():
-        if allow_2d:
-            array = arrays[name] = array.reshape(len(array), -1)
-        if array.shape != y_true.shape:
-            raise ValueError(
-                f"{name} must have the same shape as y_true, got {array.shape} and "
-                f"{y_true.shape}."
-            )
-    return y_true, arrays
-
-
-def _check_lags(lags, n_obs):
-    """The number of HAC lags: the Newey-West rule of thumb when ``None``."""
-    if n_obs < 2:
-        raise ValueError(
-            f"At least 2 observations are needed for a forecast test, got {n_obs} "
-            "in y_true."
-        )
-    if isinstance(lags, bool | np.bool_):
-        raise TypeError(f"lags must be None or a non-negative int, got {lags!r}.")
-    if lags is None:
-        lags = int(4 * (n_obs / 100) ** (2 / 9))
-    lags = int(lags)
-    if lags > n_obs - 1:
-        raise ValueError(
-            f"lags must be at most n_obs - 1 = {n_obs - 1}, got lags={lags}."
-        )
-    return lags
-
-
-def _hac_t_statistic(series, lags, *terms):
-    """t-statistic of the mean of ``series`` with a Newey-West HAC variance.
-
-    ``series`` is regressed on a constant by statsmodels OLS with
-    ``cov_type="HAC"`` (Bartlett kernel, ``maxlags=lags``, no small-sample
-    correction), so the variance of the mean is ``S / n`` with
-    ``S = gamma_0 + 2 * sum_{j=1..lags} (1 - j / (lags + 1)) * gamma_j`` and
-    ``gamma_j = (1/n) * sum_t (d_t - dbar) * (d_{t-j} - dbar)``.
-
-    ``terms`` are the arrays that ``series`` was computed from: a series that
-    varies by no more than their rounding error counts as constant.
-    """
-    try:
-        from statsmodels.regression.linear_model import OLS
-    except ImportError as exc:
-        raise ImportError(
-            "The forecast tests need statsmodels for the HAC standard error: "
-            "pip install skquantnn[data]"
-        ) from exc
-    scale = max([np.max(np.abs(series)), *(np.max(np.abs(t)) for t in terms)])
-    if np.ptp(series) <= 64 * np.finfo(np.float64).eps * scale:
-        raise ValueError(
-            "The tested loss differential is constant up to rounding (for instance "
-            "the two forecasts are identical or have identical losses, or the "
-            "model's forecast equals the benchmark), so its HAC variance is zero "
-            "and the test statistic is undefined."
-        )
-    fit = OLS(series, np.ones((len(series), 1))).fit(
-        cov_type="HAC", cov_kwds={"maxlags": lags}
-    )
-    return float(fit.tvalues[0])
-
 
 # -------------------------------------------------------------------------- metrics
 
@@ -284,7 +139,7 @@ float
     >>> round(oos_r2_score(y_true, y_pred, 2.0), 4)   # SSE(2.0) = 1 + 0 + 1 + 4
     0.9167
     """
-    y_true, arrays = _check_forecasts(
+    y_true, arrays = check_forecasts(
         y_true,
         {"y_pred": y_pred, "y_benchmark": y_benchmark},
         allow_2d=True,
@@ -294,7 +149,7 @@ float
     if sample_weight is None:
         weight = np.ones(len(y_true))
     else:
-        weight = _check_target(sample_weight, "sample_weight", allow_2d=False)
+        weight = check_target(sample_weight, "sample_weight", allow_2d=False)
         if len(weight) != len(y_true):
             raise ValueError(
                 f"sample_weight must have one entry per sample: got {len(weight)} "
@@ -320,7 +175,7 @@ float
         "y_true": ["array-like"],
         "y_pred": ["array-like"],
         "y_benchmark": ["array-like", Real],
-        "lags": _LAGS_CONSTRAINT,
+        "lags": LAGS_CONSTRAINT,
     },
     prefer_skip_nested_validation=True,
 )
@@ -402,7 +257,7 @@ def clark_west_test(
     >>> result.lags, result.n_obs, bool(result.pvalue < 0.01)
     (5, 300, True)
     """
-    y_true, arrays = _check_forecasts(
+    y_true, arrays = check_forecasts(
         y_true,
         {"y_pred": y_pred, "y_benchmark": y_benchmark},
         allow_2d=False,
@@ -410,12 +265,12 @@ def clark_west_test(
     )
     y_pred, y_benchmark = arrays["y_pred"], arrays["y_benchmark"]
     n_obs = len(y_true)
-    lags = _check_lags(lags, n_obs)
+    lags = check_lags(lags, n_obs)
     loss_benchmark = (y_true - y_benchmark) ** 2
     loss_model = (y_true - y_pred) ** 2
     adjustment = (y_benchmark - y_pred) ** 2
     f = loss_benchmark - (loss_model - adjustment)
-    statistic = _hac_t_statistic(f, lags, loss_benchmark, loss_model, adjustment)
+    statistic = hac_t_statistic(f, lags, loss_benchmark, loss_model, adjustment)
     return ForecastTestResult(
         statistic=statistic,
         pvalue=float(stats.norm.sf(statistic)),
@@ -432,7 +287,7 @@ def clark_west_test(
         "y_true": ["array-like"],
         "y_pred_a": ["array-like"],
         "y_pred_b": ["array-like"],
-        "lags": _LAGS_CONSTRAINT,
+        "lags": LAGS_CONSTRAINT,
         "loss": [StrOptions({"squared_error", "absolute_error"})],
         "harvey_correction": ["boolean"],
     },
@@ -534,11 +389,11 @@ def diebold_mariano_test(
     >>> bool(np.isclose(reverse.statistic, -result.statistic))
     True
     """
-    y_true, arrays = _check_forecasts(
+    y_true, arrays = check_forecasts(
         y_true, {"y_pred_a": y_pred_a, "y_pred_b": y_pred_b}, allow_2d=False
     )
     n_obs = len(y_true)
-    lags = _check_lags(lags, n_obs)
+    lags = check_lags(lags, n_obs)
     error_a = y_true - arrays["y_pred_a"]
     error_b = y_true - arrays["y_pred_b"]
     if loss == "squared_error":
@@ -546,7 +401,7 @@ def diebold_mariano_test(
     else:
         loss_a, loss_b = np.abs(error_a), np.abs(error_b)
     d = loss_a - loss_b
-    statistic = _hac_t_statistic(d, lags, loss_a, loss_b)
+    statistic = hac_t_statistic(d, lags, loss_a, loss_b)
     if harvey_correction:
         h = 1
         statistic *= math.sqrt((n_obs + 1 - 2 * h + h * (h - 1) / n_obs) / n_obs)
