@@ -221,7 +221,8 @@ class LinearPart:
         return T
 
 
-def fit_parts(est, theta, net, X, Y, sample_weight, rng, first_pass, incremental):
+def fit_parts(est, theta, net, X, Y, sample_weight, rng, first_pass, incremental,
+              dates=None):
     """One fit of ``est``: split the rows, fit the linear part, train the members on
     what it leaves, weigh them, and refit the skip connection on every row.
 
@@ -237,6 +238,8 @@ def fit_parts(est, theta, net, X, Y, sample_weight, rng, first_pass, incremental
     sample_weight : ndarray of shape (n_samples,) or None
     rng : numpy.random.RandomState
     first_pass, incremental : bool
+    dates : ndarray of shape (n_samples,), default=None
+        A panel's non-decreasing date codes: held-out rows are whole dates.
 
     Returns
     -------
@@ -251,7 +254,8 @@ def fit_parts(est, theta, net, X, Y, sample_weight, rng, first_pass, incremental
     stopping = est.early_stopping if stochastic else False
     weighing = est.shrinkage == "auto" and not incremental
     train_rows, stop_rows, weigh_rows = split_rows(
-        len(X), stopping, weighing, est.validation_fraction, est.validation_gap)
+        len(X), stopping, weighing, est.validation_fraction, est.validation_gap,
+        dates)
     if incremental and hasattr(est, "target_mean_"):
         linear = LinearPart.of(est)     # partial_fit keeps the first call's
     else:

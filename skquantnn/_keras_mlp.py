@@ -34,6 +34,7 @@ from skquantnn._keras_support import (
     make_loss,
     training_batches,
 )
+from skquantnn._panel import in_date_order
 from skquantnn._validation import (
     SCALE_HINT,
     SHARED_CONSTRAINTS,
@@ -62,7 +63,11 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
     or determinism switch of the process is changed.
 
     Validation is chronological, as Keras's ``validation_split``: the last
-    ``validation_split`` of the rows, after dropping ``validation_gap`` rows.
+    ``validation_split`` of the rows, after dropping ``validation_gap`` rows. On a
+    panel, ``X`` a DataFrame whose index's first level (or ``DatetimeIndex``)
+    holds the dates, the rows are put in date order, the validation rows are
+    whole dates and ``validation_gap`` counts dates; in a ``Pipeline``, call
+    ``set_output(transform="pandas")`` so that the index reaches the network.
 
     Parameters
     ----------
@@ -98,7 +103,8 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
     validation_split : float in [0, 1), default=0.0
         Share of the rows, from the end, held out to report ``val_loss``.
     validation_gap : int, default=0
-        Rows dropped between the training rows and the validation tail.
+        Rows dropped between the training rows and the validation tail; dates on
+        a panel.
     early_stopping : bool, default=False
         Stop when ``val_loss`` has not improved by ``tol`` for ``n_iter_no_change``
         epochs and restore the best weights. Needs ``validation_split > 0``.
@@ -361,13 +367,14 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
                          strict=True))
         return int(seeds[purpose])
 
-    @staticmethod
-    def _validate_sample_weight(X, y, sample_weight):
+    def _validate_sample_weight(self, X, y, sample_weight):
         # BaseWrapper's version accepts negative weights; drop zero-weight rows
         # as it does, after scikit-learn's full check.
         sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype,
                                              ensure_non_negative=True)
         keep = sample_weight != 0
+        if getattr(self, "_fit_dates", None) is not None:
+            self._fit_dates = self._fit_dates[keep]
         return X[keep], y[keep], sample_weight[keep]
 
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
@@ -414,6 +421,8 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
                 "early_stopping=True needs a validation set: set validation_split "
                 "(for example 0.1) as well.")
         with kept_on_error(self):
+            # a panel's dates, for _fit_keras_model's validation rows
+            X, y, sample_weight, self._fit_dates = in_date_order(X, y, sample_weight)
             return super().fit(X, y, sample_weight=sample_weight, **kwargs)
 
     def partial_fit(self, X, y, sample_weight=None, **kwargs):
@@ -434,22 +443,24 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         self._validate_params()
         _require_y(self, y)
         with kept_on_error(self):
+            X, y, sample_weight, self._fit_dates = in_date_order(X, y, sample_weight)
             return super().partial_fit(X, y, sample_weight=sample_weight, **kwargs)
 
     def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs,
                          initial_epoch, **kwargs):
         seed = self._seed("fit")
+        dates = vars(self).pop("_fit_dates", None)
         y = y.reshape(-1, 1) if y.ndim == 1 else y
         if vars(self).pop("_new_target_scaling", False) and self.standardize_target:
-            self.target_mean_, self.target_scale_ = _target_scaling(self, y,
-                                                                    sample_weight)
+            self.target_mean_, self.target_scale_ = _target_scaling(
+                self, y, sample_weight, dates)
         if _rescales(self):
             y = ((y - self.target_mean_) / self.target_scale_).astype(
                 np.result_type(y.dtype, np.float32), copy=False)
         batches, validation = training_batches(
             X, y, sample_weight,
             self.validation_split, self.validation_gap, self.batch_size, self.shuffle,
-            seed)
+            seed, dates)
         callbacks = [*self._fit_callbacks, keras.callbacks.TerminateOnNaN()]
         if self.early_stopping:
             callbacks.append(keras.callbacks.EarlyStopping(
@@ -533,13 +544,13 @@ def route_params_fit(params):
             if key.startswith("fit__") and key[len("fit__"):] not in own}
 
 
-def _target_scaling(estimator, y, sample_weight):
+def _target_scaling(estimator, y, sample_weight, dates=None):
     """Each column of ``y`` (n_samples, n_outputs)'s (weighted) mean and standard
     deviation over the training rows, as float64 arrays of shape (n_outputs,)."""
     rows = slice(None)
     if estimator.validation_split:
         rows, _ = chronological_split(len(y), estimator.validation_split,
-                                      estimator.validation_gap)
+                                      estimator.validation_gap, dates)
     weights = None if sample_weight is None else sample_weight[rows]
     return weighted_mean_scale(y[rows].astype(np.float64), weights)
 

@@ -166,7 +166,7 @@ class ShuffledBatches(keras.utils.PyDataset):
 
 
 def training_batches(X, Y, sample_weight, validation_split, validation_gap,
-                     batch_size, shuffle, seed):
+                     batch_size, shuffle, seed, dates=None):
     """Shuffled training batches and the chronological validation tail.
 
     Parameters
@@ -181,6 +181,8 @@ def training_batches(X, Y, sample_weight, validation_split, validation_gap,
     batch_size : int
     shuffle : bool
     seed : int or None
+    dates : ndarray of shape (n_samples,), default=None
+        A panel's non-decreasing date codes: the validation rows are whole dates.
 
     Returns
     -------
@@ -195,6 +197,7 @@ def training_batches(X, Y, sample_weight, validation_split, validation_gap,
         arrays += (sample_weight * (len(sample_weight) / sample_weight.sum()),)
     if not validation_split:
         return ShuffledBatches(arrays, batch_size, shuffle, seed), None
-    head, tail = chronological_split(len(X), validation_split, validation_gap)
+    head, tail = chronological_split(len(X), validation_split, validation_gap,
+                                     dates)
     return (ShuffledBatches(tuple(a[head] for a in arrays), batch_size, shuffle, seed),
             tuple(a[tail] for a in arrays))

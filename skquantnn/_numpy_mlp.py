@@ -22,6 +22,7 @@ from skquantnn._activations import (
 )
 from skquantnn._combine import fit_parts
 from skquantnn._network import FlatLayout, forward, init_members, soft_clip
+from skquantnn._panel import in_date_order
 from skquantnn._training import Network
 from skquantnn._validation import (
     SHARED_CONSTRAINTS,
@@ -68,6 +69,12 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
        rows. scikit-learn's ``MLPRegressor`` draws a shuffled sample instead,
        which on time series lets the model train on the future of its validation
        rows. Pass rows in time order.
+
+       On a panel, ``X`` a DataFrame whose index's first level (or
+       ``DatetimeIndex``) holds the dates, the held-out rows are whole dates: the
+       rows are put in date order, every cut falls between two dates, and
+       ``validation_gap`` counts dates. In a ``Pipeline``, call
+       ``set_output(transform="pandas")`` so that the index reaches the network.
 
     Parameters
     ----------
@@ -145,7 +152,7 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         for weighing the hidden layers (scikit-learn's default is 0.1).
     validation_gap : int, default=0
         Rows dropped between the training part and the validation tail (an
-        embargo, for targets that overlap in time).
+        embargo, for targets that overlap in time); dates on a panel.
     beta_1, beta_2 : float in [0, 1), default=0.9, 0.999
         Decay rates of Adam's moment estimates.
     epsilon : float, default=1e-8
@@ -528,6 +535,7 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
     def _fit(self, X, y, sample_weight, incremental):
         hidden = check_hidden_layer_sizes(self.hidden_layer_sizes)
         first_pass = not hasattr(self, "coefs_") or not (self.warm_start or incremental)
+        X, y, sample_weight, dates = in_date_order(X, y, sample_weight)
         X, y = validate_data(self, X, y, multi_output=True, y_numeric=True,
                              dtype=(np.float64, np.float32),
                              reset=first_pass or not hasattr(self, "n_features_in_"))
@@ -546,7 +554,7 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         with np.errstate(over="ignore", invalid="ignore"):
             # A diverging loss is reported as one clear error by the loops.
             theta, optimizer, history, linear, shrinkage = fit_parts(
-                self, theta, net, X, Y, sw, rng, first_pass, incremental)
+                self, theta, net, X, Y, sw, rng, first_pass, incremental, dates)
 
         # Commit only now: an exception above leaves the previous fit untouched.
         self._commit(net, theta, optimizer, history, linear, shrinkage, y.ndim == 1)

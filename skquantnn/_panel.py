@@ -115,7 +115,7 @@ def in_date_order(X, y, sample_weight):
     dates = panel_dates(X)
     if dates is None:
         return X, y, sample_weight, None
-    codes, _ = date_codes(dates, "the dates of X's index")
+    codes, _ = date_codes(dates, "the date level of X's index")
     rows = [a for a in (X, y, sample_weight) if np.ndim(a) > 0]   # not None
     if np.all(codes[1:] >= codes[:-1]) or {len(a) for a in rows} != {len(codes)}:
         # inconsistent lengths are reported by the estimator's own checks

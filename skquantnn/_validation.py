@@ -43,19 +43,26 @@ def check_hidden_layer_sizes(hidden_layer_sizes):
     return [int(s) for s in sizes]
 
 
-def chronological_split(n_samples, validation_fraction, validation_gap=0):
+def chronological_split(n_samples, validation_fraction, validation_gap=0,
+                        dates=None):
     """Split row positions into a training head and a validation tail.
 
     The validation set is the LAST ``ceil(validation_fraction * n_samples)`` rows in
     the order given, as Keras's ``validation_split`` does, and ``validation_gap``
     rows just before it are dropped (an embargo), so that no training row is closer
-    in time to the validation rows than the gap.
+    in time to the validation rows than the gap. On a panel (``dates`` given) the
+    tail grows to the first row of its first date and ``validation_gap`` counts
+    dates (see :func:`date_boundary` and :func:`gap_start`), so that no date has
+    rows on both sides.
 
     Parameters
     ----------
     n_samples : int
     validation_fraction : float in (0, 1)
     validation_gap : int, default=0
+    dates : ndarray of shape (n_samples,), default=None
+        Non-decreasing date codes of the rows (see ``_panel.in_date_order``);
+        None for a time series.
 
     Returns
     -------
@@ -70,7 +77,6 @@ def chronological_split(n_samples, validation_fraction, validation_gap=0):
         If fewer than 2 validation rows or fewer than 1 training row remain.
     """
     n_val = math.ceil(validation_fraction * n_samples)
-    n_train = n_samples - n_val - validation_gap
     if n_val < 2:
         raise ValueError(
             f"The validation set is too small: validation_fraction="
@@ -78,14 +84,68 @@ def chronological_split(n_samples, validation_fraction, validation_gap=0):
             "at least 2 are needed. Increase 'validation_fraction' or the size of "
             "your dataset."
         )
+    start = date_boundary(dates, n_samples - n_val)
+    n_train = gap_start(dates, start, validation_gap)
     if n_train < 1:
+        unit = "rows" if dates is None else "dates"
         raise ValueError(
-            f"No training rows are left: {n_samples} rows minus {n_val} validation "
-            f"rows minus validation_gap={validation_gap} rows. Decrease "
-            "'validation_fraction' or 'validation_gap'."
+            f"No training rows are left: {n_samples} rows minus {n_samples - start} "
+            f"validation rows minus validation_gap={validation_gap} {unit}. "
+            "Decrease 'validation_fraction' or 'validation_gap'."
         )
-    return slice(0, n_train), slice(n_samples - n_val, n_samples)
+    return slice(0, n_train), slice(start, n_samples)
 
+
+def date_boundary(dates, row):
+    """Where a cut before ``row`` goes so that no date is on both sides: the
+    first row of ``row``'s date (``row`` itself without dates or at the end).
+
+    Parameters
+    ----------
+    dates : ndarray of shape (n_samples,) or None
+        Non-decreasing integer date codes.
+    row : int
+
+    Returns
+    -------
+    int
+    """
+    if dates is None or row >= len(dates):
+        return row
+    return int(np.searchsorted(dates, dates[row], side="left"))
+
+
+def gap_start(dates, start, gap):
+    """Where the training rows end before a held-out part starting at ``start``:
+    ``gap`` rows earlier, or on a panel the first row of the date ``gap`` dates
+    before ``start``'s date (0 if there is none).
+
+    Parameters
+    ----------
+    dates : ndarray of shape (n_samples,) or None
+    start : int
+        A date boundary (see :func:`date_boundary`) before the last row.
+    gap : int
+
+    Returns
+    -------
+    int
+    """
+    if dates is None:
+        return start - gap
+    return int(np.searchsorted(dates, dates[start] - gap, side="left"))
+
+
+def middle_boundary(dates, start, stop):
+    """A cut splitting rows ``[start, stop)`` in two halves: the middle row, or on
+    a panel the date boundary inside nearest to it (None if they are one date)."""
+    middle = (start + stop) // 2
+    if dates is None:
+        return middle
+    inside = np.flatnonzero(np.diff(dates[start:stop])) + start + 1
+    if not len(inside):
+        return None
+    return int(inside[np.argmin(np.abs(inside - middle))])
 
 
 #: The first remedy for a diverging fit, whatever the solver.
@@ -96,14 +156,16 @@ SCALE_HINT = "scale the inputs (for example with StandardScaler in a Pipeline)"
 MIN_HELD_OUT_ROWS = 20
 
 
-def split_rows(n_samples, stopping, weighing, validation_fraction, validation_gap):
+def split_rows(n_samples, stopping, weighing, validation_fraction, validation_gap,
+               dates=None):
     """Rows that train, rows that stop early, and rows that weigh the hidden layers.
 
     The tail of ``ceil(validation_fraction * n_samples)`` rows (after an embargo
     of ``validation_gap`` rows) is held out; when it both stops and weighs, its
     first half stops and its second half weighs. ``stopping=True`` always holds
     out (see :func:`chronological_split`); ``"auto"`` settings hold out only parts
-    of at least ``MIN_HELD_OUT_ROWS`` rows and otherwise train on every row.
+    of at least ``MIN_HELD_OUT_ROWS`` rows and otherwise train on every row. With
+    ``dates`` every cut is a date boundary and the gap counts dates.
 
     Parameters
     ----------
@@ -112,29 +174,33 @@ def split_rows(n_samples, stopping, weighing, validation_fraction, validation_ga
     weighing : bool
     validation_fraction : float in (0, 1)
     validation_gap : int
+    dates : ndarray of shape (n_samples,), default=None
+        Non-decreasing date codes of a panel's rows.
 
     Returns
     -------
     train : slice
     stop, weigh : slice or None
+        ``weigh`` is None also when a panel's held-out dates cannot be halved.
     """
     everything = slice(0, n_samples)
     if stopping is False and not weighing:
         return everything, None, None
     if stopping is True:
         head, tail = chronological_split(n_samples, validation_fraction,
-                                         validation_gap)
-        if not weighing:
+                                         validation_gap, dates)
+        middle = middle_boundary(dates, tail.start, tail.stop)
+        if not weighing or middle is None:
             return head, tail, None
-        middle = (tail.start + tail.stop) // 2
         return head, slice(tail.start, middle), slice(middle, tail.stop)
-    n_tail = math.ceil(validation_fraction * n_samples)
-    n_head = n_samples - n_tail - validation_gap
-    start = n_samples - n_tail
-    if n_head < 1 or n_tail < MIN_HELD_OUT_ROWS:
+    start = date_boundary(dates, n_samples - math.ceil(
+        validation_fraction * n_samples))
+    n_head = gap_start(dates, start, validation_gap)
+    if n_head < 1 or n_samples - start < MIN_HELD_OUT_ROWS:
         return everything, None, None
-    if stopping == "auto" and weighing and n_tail // 2 >= MIN_HELD_OUT_ROWS:
-        middle = start + n_tail // 2
+    middle = middle_boundary(dates, start, n_samples)
+    if (stopping == "auto" and weighing and middle is not None
+            and min(middle - start, n_samples - middle) >= MIN_HELD_OUT_ROWS):
         return slice(0, n_head), slice(start, middle), slice(middle, n_samples)
     if weighing:
         return slice(0, n_head), None, slice(start, n_samples)
