@@ -17,19 +17,23 @@ class DataError(ValueError):
     """The data cannot be benchmarked; the message says why in one line."""
 
 
-def load_csv(path, target, date_column=None, dropna=False):
+def load_csv(path, target, date_column=None, dropna=False, asset_column=None):
     """Read features and target from a CSV file, with one-line errors.
 
     Parameters
     ----------
     path : str or Path
     target : str
-        Name of the target column; every other column (but ``date_column``) is a
-        feature.
+        Name of the target column; every other column (but ``date_column`` and
+        ``asset_column``) is a feature.
     date_column : str, default=None
         Parsed as dates; rows are sorted by it and it becomes the index.
     dropna : bool, default=False
         Drop rows with NaN or infinite values instead of refusing them.
+    asset_column : str, default=None
+        A long panel (one row per date and asset): the index becomes
+        ``(date_column, asset_column)``, rows sorted by date, then asset. Needs
+        ``date_column``.
 
     Returns
     -------
@@ -39,7 +43,8 @@ def load_csv(path, target, date_column=None, dropna=False):
     Raises
     ------
     DataError
-        Missing file or column, non-numeric features, non-finite values.
+        Missing file or column, non-numeric features, non-finite values, an
+        asset column without a date column, or a (date, asset) pair twice.
     """
     path = Path(path)
     if not path.is_file():
@@ -48,11 +53,14 @@ def load_csv(path, target, date_column=None, dropna=False):
         frame = pd.read_csv(path)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
         raise DataError(f"cannot read {path} as CSV: {e}") from None
-    for role, column in (("target", target), ("date", date_column)):
+    for role, column in (("target", target), ("date", date_column),
+                         ("asset", asset_column)):
         if column is not None and column not in frame.columns:
             raise DataError(f"{role} column {column!r} is not in {path.name}; its "
                             f"columns are: {', '.join(map(str, frame.columns))}")
-    if date_column is not None:
+    if asset_column is not None:
+        frame = _panel_index(frame, date_column, asset_column)
+    elif date_column is not None:
         dates = pd.to_datetime(frame[date_column], errors="coerce")
         if dates.isna().any():
             raise DataError(f"date column {date_column!r} has "
@@ -77,6 +85,24 @@ def load_csv(path, target, date_column=None, dropna=False):
     return frame.drop(columns=target), frame[target]
 
 
+def _panel_index(frame, date_column, asset_column):
+    """``load_csv``'s long panel: indexed by (date, asset), sorted by both."""
+    if date_column is None:
+        raise DataError(f"asset column {asset_column!r} needs a date column "
+                        "(--date-column)")
+    dates = pd.to_datetime(frame[date_column], errors="coerce")
+    if dates.isna().any():
+        raise DataError(f"date column {date_column!r} has "
+                        f"{int(dates.isna().sum())} value(s) that are not dates")
+    index = pd.MultiIndex.from_arrays([dates, frame[asset_column]],
+                                      names=[date_column, asset_column])
+    if index.has_duplicates:
+        raise DataError(f"{int(index.duplicated().sum())} (date, asset) pair(s) of "
+                        f"columns {date_column!r} and {asset_column!r} appear twice")
+    return frame.drop(columns=[date_column, asset_column]).set_index(
+        index).sort_index(kind="stable")
+
+
 def write_report(results, out_dir):
     """Save the tables (CSV, JSON) and the figures (PNG) into ``out_dir``.
 
@@ -94,6 +120,11 @@ def write_report(results, out_dir):
     be recomputed. Each data set's figures go into a folder of its name: the
     cumulative squared-error difference against the historical mean over time,
     the networks' learning curves and predicted against actual on the last fold.
+    For a panel (:class:`~skquantnn.benchmark.PanelBenchmarkResult`) the
+    cumulative plots are per date: the long-short portfolio's return and the
+    squared-error difference summed over each date's assets; ``results.json``
+    then also holds each date's long-short return per model, and the index of the
+    predictions as one list per level (date, asset).
 
     Returns
     -------
@@ -129,7 +160,7 @@ def _plain(value):
 def _as_json(result):
     frame = result.predictions
     summary = result.summary.reset_index().replace({np.nan: None})
-    return {
+    report = {
         "settings": result.settings,
         "summary": summary.to_dict(orient="records"),
         "folds": result.folds.to_dict(orient="records"),
@@ -138,6 +169,15 @@ def _as_json(result):
             **{column: frame[column].tolist() for column in frame.columns},
         },
     }
+    if isinstance(frame.index, pd.MultiIndex):     # a panel: a list per level
+        report["predictions"]["index"] = {
+            str(name or k): [str(v) for v in frame.index.get_level_values(k)]
+            for k, name in enumerate(frame.index.names)}
+    if hasattr(result, "long_short"):
+        report["long_short"] = {
+            "index": [str(d) for d in result.long_short.index],
+            **{m: result.long_short[m].tolist() for m in result.long_short}}
+    return report
 
 
 def _figures(result, folder):
@@ -147,15 +187,20 @@ def _figures(result, folder):
     from skquantnn.plotting import plot_cumulative_sse_difference, plot_learning_curve
 
     folder.mkdir(parents=True, exist_ok=True)
-    written = [folder / "cumulative_sse_difference.png"]
-    frame = result.predictions
-    fig, ax = plt.subplots(figsize=(9, 4.5))
-    plot_cumulative_sse_difference(
-        frame["y_true"], {m: frame[m] for m in result.summary.index},
-        frame["benchmark"], ax=ax)
-    fig.tight_layout()
-    fig.savefig(written[-1], dpi=100)
-    plt.close(fig)
+    if hasattr(result, "long_short"):         # a panel: per-date figures
+        from skquantnn._panel_benchmark import panel_figures
+
+        written = panel_figures(result, folder)
+    else:
+        written = [folder / "cumulative_sse_difference.png"]
+        frame = result.predictions
+        fig, ax = plt.subplots(figsize=(9, 4.5))
+        plot_cumulative_sse_difference(
+            frame["y_true"], {m: frame[m] for m in result.summary.index},
+            frame["benchmark"], ax=ax)
+        fig.tight_layout()
+        fig.savefig(written[-1], dpi=100)
+        plt.close(fig)
     for key in NEURAL_MODELS:
         label = MODELS[key]
         if label in result.last_fold:

@@ -7,7 +7,8 @@ of each training window, the Clark-West test against that mean and the
 Diebold-Mariano test against ridge regression, besides MSE, MAE and scikit-learn's
 R². :func:`load_dataset` and :func:`load_csv` give it data; :func:`write_report`
 (in ``skquantnn._report``) saves tables and figures. The ``skquantnn benchmark``
-command only parses arguments and calls these.
+command only parses arguments and calls these. Panels (assets by date) go to
+:func:`run_panel_benchmark` (in ``skquantnn._panel_benchmark``) instead.
 """
 
 import sys
@@ -25,12 +26,21 @@ from sklearn.model_selection import TimeSeriesSplit
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
+from skquantnn._panel_benchmark import (
+    PANEL_DATASETS,
+    PanelBenchmarkResult,
+    is_panel,
+    load_gkx,
+    panel_folds,
+    run_panel_benchmark,
+)
 from skquantnn._report import DataError, load_csv, write_report
 from skquantnn.datasets import REAL_SERIES
 from skquantnn.metrics import clark_west_test, diebold_mariano_test, oos_r2_score
 
 __all__ = ["MODELS", "DATASETS", "BenchmarkResult", "DataError", "load_csv",
-           "load_dataset", "run_benchmark", "time_series_folds", "write_report"]
+           "load_dataset", "run_benchmark", "time_series_folds", "write_report",
+           "PanelBenchmarkResult", "is_panel", "panel_folds", "run_panel_benchmark"]
 
 #: Short names accepted by ``models`` and the names shown in tables.
 MODELS = {
@@ -40,8 +50,9 @@ MODELS = {
     "hgb": "HistGradientBoostingRegressor",
 }
 NEURAL_MODELS = ("numpy", "keras")
-#: The built-in data sets: the Keras tutorial's simulated data and real series.
-DATASETS = ("tutorial", *REAL_SERIES)
+#: The built-in data sets: the Keras tutorial's simulated data, real series, and
+#: the simulated panels of Gu, Kelly and Xiu (2020).
+DATASETS = ("tutorial", *REAL_SERIES, *PANEL_DATASETS)
 #: Fewest training rows the first fold may have: the networks hold out 20% of it.
 MIN_TRAIN_ROWS = 20
 
@@ -78,20 +89,30 @@ def make_model(name, epochs=50, random_state=0):
     return Pipeline([("scale", StandardScaler()), ("model", model)])
 
 
-def load_dataset(name):
+def load_dataset(name, return_oracle=False):
     """``(X, y)`` of a built-in data set, rows in time order.
 
     Parameters
     ----------
     name : str
-        ``"tutorial"`` (the Keras tutorial's 2000 simulated rows) or a key of
-        :data:`skquantnn.datasets.REAL_SERIES`.
+        ``"tutorial"`` (the Keras tutorial's 2000 simulated rows), a key of
+        :data:`skquantnn.datasets.REAL_SERIES`, or ``"gkx_a"``/``"gkx_b"``: the
+        panel of :func:`~skquantnn.datasets.make_gkx_panel`, model (a) or (b),
+        200 stocks x 180 months x 50 characteristics, seed 0.
+    return_oracle : bool, default=False
+        Return ``(X, y, oracle)`` instead: the true conditional mean of a
+        simulated panel, None for the other data sets.
 
     Raises
     ------
     DataError
         An unknown name, or a real series whose package is not installed.
     """
+    if name in PANEL_DATASETS:
+        X, y, oracle = load_gkx(name)
+        return (X, y, oracle) if return_oracle else (X, y)
+    if return_oracle:
+        return (*load_dataset(name), None)
     if name == "tutorial":
         from skquantnn.datasets import make_economic_regression
 

@@ -12,10 +12,16 @@ walk-forward refits). Every model is judged by its out-of-sample R^2 against eac
 training window's mean, the Clark-West test against that mean and the
 Diebold-Mariano test against ridge, besides MSE, MAE and R^2. Without --data or
 --dataset, runs on the Keras tutorial's simulated data (2000 rows, 8 factors) and
-next month's US market excess return from lagged Fama-French factors."""
+next month's US market excess return from lagged Fama-French factors. Panels (many
+assets per date: --dataset gkx_a,gkx_b, or --data with --asset-column) are split
+by dates and judged by the R^2 against zero and against the mean, the Sharpe ratio
+of the long-short portfolio of the forecasts and the panel Diebold-Mariano test."""
 
 #: What the command runs without --data or --dataset.
 DEFAULT_DATASETS = "tutorial,ff_monthly"
+#: The models run without --models: on a series, and on a panel.
+DEFAULT_MODELS = "numpy,keras,ridge,hgb"
+DEFAULT_PANEL_MODELS = "numpy,ridge,hgb"
 
 
 def build_parser():
@@ -27,20 +33,27 @@ def build_parser():
     bench.add_argument("--dataset", metavar="NAMES",
                        help="comma-separated built-in data sets: tutorial, "
                        "ff_monthly, spx_vol, cpi_inflation, credit_spread, "
-                       f"gdp_growth, vix (default: {DEFAULT_DATASETS})")
+                       "gdp_growth, vix, and the simulated panels gkx_a, gkx_b "
+                       f"(default: {DEFAULT_DATASETS})")
     bench.add_argument("--data", metavar="FILE.csv", help="your data (CSV)")
     bench.add_argument("--target", metavar="COLUMN", help="target column of --data")
     bench.add_argument("--date-column", metavar="COLUMN",
                        help="date column of --data; rows are sorted by it")
+    bench.add_argument("--asset-column", metavar="COLUMN",
+                       help="asset column of --data: a long panel of dates x "
+                       "assets, split by dates (needs --date-column)")
     bench.add_argument("--dropna", action="store_true",
                        help="drop rows with NaN or inf instead of stopping")
-    bench.add_argument("--models", default="numpy,keras,ridge,hgb",
-                       help="comma-separated: numpy, keras, ridge, hgb "
-                       "(default: all)")
-    bench.add_argument("--splits", type=int, default=5,
-                       help="TimeSeriesSplit folds (default: 5)")
+    bench.add_argument("--models",
+                       help="comma-separated: numpy, keras, ridge, hgb (default: "
+                       f"all; on a panel {DEFAULT_PANEL_MODELS})")
+    bench.add_argument("--splits", type=int,
+                       help="TimeSeriesSplit folds, of dates on a panel (default: 5; "
+                       "gkx_a and gkx_b: a first window of 120 months, then refits "
+                       "every 30)")
     bench.add_argument("--gap", type=int, default=0,
-                       help="rows between each training and test part (default: 0)")
+                       help="rows between each training and test part, dates on a "
+                       "panel (default: 0)")
     bench.add_argument("--refit-every", type=int, metavar="N",
                        help="walk forward: refit every N rows on all rows before "
                        "and forecast the next N, to the end of the data")
@@ -50,6 +63,12 @@ def build_parser():
                        help="fewest rows of the first training window with "
                        "--refit-every; rows that do not fill a whole block join it "
                        "(default: a fifth of the rows)")
+    bench.add_argument("--quantiles", type=int, default=10,
+                       help="on a panel: quantile portfolios of the long-short "
+                       "return (default: 10, deciles)")
+    bench.add_argument("--periods-per-year", type=float, metavar="N",
+                       help="on a panel: annualises the long-short Sharpe ratio "
+                       "(default: inferred from the dates, 12 for months)")
     bench.add_argument("--epochs", type=int, default=50,
                        help="maximum epochs of the networks (default: 50)")
     bench.add_argument("--random-state", type=int, default=0,
@@ -80,13 +99,18 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.command == "export":
         return _export(args)
-    models = [m.strip() for m in args.models.split(",") if m.strip()]
+    models = None if args.models is None else [
+        m.strip() for m in args.models.split(",") if m.strip()]
     from skquantnn.benchmark import MODELS, DataError, load_csv, load_dataset
 
     problems = [f"unknown model {m!r} (choose from {', '.join(MODELS)})"
-                for m in models if m not in MODELS]
-    if args.splits < 2:
+                for m in models or () if m not in MODELS]
+    if args.splits is not None and args.splits < 2:
         problems.append("--splits must be at least 2")
+    if args.quantiles < 2:
+        problems.append("--quantiles must be at least 2")
+    if args.periods_per_year is not None and not args.periods_per_year > 0:
+        problems.append("--periods-per-year must be positive")
     if args.gap < 0 or args.epochs < 1:
         problems.append("--gap must be >= 0 and --epochs >= 1")
     for option in ("refit_every", "max_train_size", "first_window"):
@@ -97,7 +121,9 @@ def main(argv=None):
         problems.append("--data and --target go together")
     if args.data is not None and args.dataset is not None:
         problems.append("--data and --dataset exclude each other")
-    if problems or not models:
+    if args.asset_column is not None and args.date_column is None:
+        problems.append("--asset-column needs --date-column")
+    if problems or models == []:
         parser.error("; ".join(problems) or "--models is empty")
     if args.backend:
         if "keras" in sys.modules and os.environ.get("KERAS_BACKEND") != args.backend:
@@ -107,13 +133,15 @@ def main(argv=None):
         if args.data is not None:
             from pathlib import Path
 
-            data = {Path(args.data).stem: load_csv(args.data, args.target,
-                                                   args.date_column, args.dropna)}
+            data = {Path(args.data).stem: (*load_csv(
+                args.data, args.target, args.date_column, args.dropna,
+                args.asset_column), None)}
         else:
             names = [n.strip() for n in (args.dataset or DEFAULT_DATASETS).split(",")
                      if n.strip()]
-            data = {name: load_dataset(name) for name in names}
-        results = {name: _run(X, y, models, args) for name, (X, y) in data.items()}
+            data = {name: load_dataset(name, return_oracle=True) for name in names}
+        results = {name: _run(X, y, oracle, models, args, builtin=args.data is None)
+                   for name, (X, y, oracle) in data.items()}
     except DataError as error:
         print(f"skquantnn benchmark: error: {error}", file=sys.stderr)
         return 2
@@ -122,20 +150,31 @@ def main(argv=None):
     written = write_report(results, args.out)
     if not args.quiet:
         for name, result in results.items():
-            print(f"\n{name}: " + format_summary(result))
+            table = (format_panel_summary(result) if result.settings.get("panel")
+                     else format_summary(result))
+            print(f"\n{name}: " + table)
         print(f"\nwrote {len(written)} files into {args.out}: results.csv, "
               "results.json, and per data set its figures")
     return 0
 
 
-def _run(X, y, models, args):
-    from skquantnn.benchmark import run_benchmark
+def _run(X, y, oracle, models, args, builtin):
+    from skquantnn.benchmark import is_panel, run_benchmark, run_panel_benchmark
 
-    return run_benchmark(X, y, models, args.splits, args.gap, args.epochs,
-                         args.random_state, progress=not args.quiet,
-                         refit_every=args.refit_every,
-                         max_train_size=args.max_train_size,
-                         first_window=args.first_window)
+    folds = {"refit_every": args.refit_every, "max_train_size": args.max_train_size,
+             "first_window": args.first_window}
+    if not is_panel(X):
+        return run_benchmark(X, y, models or DEFAULT_MODELS.split(","),
+                             args.splits or 5, args.gap, args.epochs,
+                             args.random_state, progress=not args.quiet, **folds)
+    if builtin and args.splits is None and args.refit_every is None:
+        from skquantnn._panel_benchmark import GKX_DESIGN
+
+        folds.update({**GKX_DESIGN, **{k: v for k, v in folds.items() if v}})
+    return run_panel_benchmark(
+        X, y, models or DEFAULT_PANEL_MODELS.split(","), args.splits or 5, args.gap,
+        args.epochs, args.random_state, progress=not args.quiet, oracle=oracle,
+        n_quantiles=args.quantiles, periods_per_year=args.periods_per_year, **folds)
 
 
 def format_summary(result):
@@ -163,6 +202,40 @@ def format_summary(result):
                         for m in ("mse", "mae", "r2"))
         lines.append(f"{model:<31}{row['oos_r2']:>+8.3f}{tests} {cells}"
                      f"{row['fit_seconds']:>7.2f}")
+    return "\n".join(lines)
+
+
+def format_panel_summary(result):
+    """A panel benchmark's summary as aligned text: R^2 against zero and against
+    the training mean (in %), the long-short portfolio's Sharpe ratio and mean
+    return, the panel Diebold-Mariano p-value against ridge, the fit time."""
+    s = result.settings
+    if s["refit_every"]:
+        how = (f"a first window of {s['first_window']} dates, then refits every "
+               f"{s['refit_every']} dates ({s['n_splits']} refits")
+    else:
+        how = f"PanelTimeSeriesSplit(n_splits={s['n_splits']}"
+    window = (f", rolling window of {s['max_train_size']} dates"
+              if s["max_train_size"] else "")
+    skipped = (f"; {len(s['skipped_dates'])} test dates with fewer than "
+               f"{s['n_quantiles']} assets left out of the portfolios"
+               if s["skipped_dates"] else "")
+    lines = [f"{s['n_samples']} rows, {s['n_dates']} dates, {how}, gap={s['gap']})"
+             f"{window}, Pipeline(StandardScaler, model), "
+             f"random_state={s['random_state']}",
+             "R^2 vs 0 and vs mean (%): pooled over folds, against a zero forecast "
+             "and against each training window's mean; L-S: the top minus the "
+             f"bottom of {s['n_quantiles']} quantiles of forecasts each date, mean "
+             f"(%) and Sharpe ratio (x sqrt({s['periods_per_year']:g})); DM p: "
+             f"panel Diebold-Mariano, model beats RidgeCV (one-sided){skipped}",
+             f"{'model':<31}{'R^2 vs 0':>9}{'vs mean':>9}{'L-S mean':>10}"
+             f"{'L-S Sharpe':>12}{'DM p':>7}{'fit s':>7}"]
+    for model, row in result.summary.iterrows():
+        dm = ("      -" if np.isnan(row["dm_pvalue_vs_ridge"])
+              else f"{row['dm_pvalue_vs_ridge']:>7.3f}")
+        lines.append(f"{model:<31}{100 * row['r2_zero']:>+9.2f}"
+                     f"{100 * row['oos_r2']:>+9.2f}{100 * row['ls_mean']:>+10.2f}"
+                     f"{row['ls_sharpe']:>12.2f}{dm}{row['fit_seconds']:>7.2f}")
     return "\n".join(lines)
 
 
