@@ -46,7 +46,7 @@ class CrossSectionalRankScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstim
     ----------
     n_features_in_ : int
         Number of features seen during ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features seen during ``fit``, when ``X`` had string column
         names.
 

@@ -17,7 +17,12 @@ def test_docs_build_without_warnings(tmp_path):
     assert run.returncode == 0, run.stderr
     api = (tmp_path / "api.html").read_text()
     for name in ["NumpyMLPRegressor", "KerasMLPRegressor", "local_betas",
-                 "plot_learning_curve", "run_benchmark", "make_economic_regression"]:
+                 "plot_learning_curve", "run_benchmark", "make_economic_regression",
+                 "PanelTimeSeriesSplit", "CrossSectionalRankScaler",
+                 "long_short_returns", "sharpe_ratio", "panel_diebold_mariano_test",
+                 "run_panel_benchmark"]:
         assert name in api
     assert "<table" in (tmp_path / "performance.html").read_text()
     assert "--dropna" in (tmp_path / "cli.html").read_text()
+    assert "--asset-column" in (tmp_path / "cli.html").read_text()
+    assert "<table" in (tmp_path / "cross_section.html").read_text()
