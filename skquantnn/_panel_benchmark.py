@@ -142,7 +142,7 @@ def infer_periods_per_year(dates):
 def run_panel_benchmark(X, y, models=PANEL_MODELS, n_splits=5, gap=0, epochs=50,
                         random_state=0, progress=False, refit_every=None,
                         max_train_size=None, first_window=None, oracle=None,
-                        n_quantiles=10, periods_per_year=None):
+                        n_quantiles=10, periods_per_year=None, threads=1):
     """Fit and forecast with each model over folds of whole dates.
 
     Parameters
@@ -169,6 +169,13 @@ def run_panel_benchmark(X, y, models=PANEL_MODELS, n_splits=5, gap=0, epochs=50,
     periods_per_year : float, default=None
         Annualises the Sharpe ratio; None infers it from the dates (12 for
         monthly dates, 12 for dates that are not datetimes).
+    threads : int or None, default=1
+        BLAS and OpenMP threads per fit (through threadpoolctl; Keras keeps its
+        own); None leaves the libraries' defaults. One, because on a machine
+        whose cores other jobs keep busy, threads that wait for each other
+        spinning cost far more than they gain on panels of this size: the
+        ``gkx_b`` job took 41 to 77 s with two threads and 18 to 20 s with one,
+        on two busy cores.
 
     Returns
     -------
@@ -184,6 +191,7 @@ def run_panel_benchmark(X, y, models=PANEL_MODELS, n_splits=5, gap=0, epochs=50,
     >>> sorted(result.summary.index), result.long_short.shape
     (['RidgeCV', 'oracle (true g)'], (27, 2))
     """
+    from threadpoolctl import threadpool_limits
     from tqdm.auto import tqdm
 
     from skquantnn.benchmark import MODELS, _fit_predict, make_model
@@ -205,7 +213,8 @@ def run_panel_benchmark(X, y, models=PANEL_MODELS, n_splits=5, gap=0, epochs=50,
     }, index=X.index[test_rows])
     rows, last_fold = [], {}
     with tqdm(total=len(models) * len(folds), desc="refits (folds x models)",
-              unit="fit", disable=not progress, file=sys.stderr) as bar:
+              unit="fit", disable=not progress, file=sys.stderr) as bar, \
+            threadpool_limits(limits=threads):
         for name in models:
             label = MODELS[name]
             forecasts = []
@@ -246,7 +255,8 @@ def run_panel_benchmark(X, y, models=PANEL_MODELS, n_splits=5, gap=0, epochs=50,
                 "refit_every": refit_every, "max_train_size": max_train_size,
                 "first_window": int(len(pd.unique(dates[folds[0][0]]))),
                 "n_quantiles": n_quantiles, "periods_per_year": periods_per_year,
-                "skipped_dates": [str(d) for d in skipped], "panel": True}
+                "skipped_dates": [str(d) for d in skipped], "threads": threads,
+                "panel": True}
     return PanelBenchmarkResult(summary, per_fold, predictions, long_short,
                                 last_fold, settings)
 

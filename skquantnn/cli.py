@@ -69,6 +69,9 @@ def build_parser():
     bench.add_argument("--periods-per-year", type=float, metavar="N",
                        help="on a panel: annualises the long-short Sharpe ratio "
                        "(default: inferred from the dates, 12 for months)")
+    bench.add_argument("--threads", type=int, default=1, metavar="N",
+                       help="on a panel: BLAS and OpenMP threads per fit (default: "
+                       "1; 0 for the libraries' defaults)")
     bench.add_argument("--epochs", type=int, default=50,
                        help="maximum epochs of the networks (default: 50)")
     bench.add_argument("--random-state", type=int, default=0,
@@ -109,6 +112,8 @@ def main(argv=None):
         problems.append("--splits must be at least 2")
     if args.quantiles < 2:
         problems.append("--quantiles must be at least 2")
+    if args.threads < 0:
+        problems.append("--threads must be >= 0")
     if args.periods_per_year is not None and not args.periods_per_year > 0:
         problems.append("--periods-per-year must be positive")
     if args.gap < 0 or args.epochs < 1:
@@ -174,7 +179,8 @@ def _run(X, y, oracle, models, args, builtin):
     return run_panel_benchmark(
         X, y, models or DEFAULT_PANEL_MODELS.split(","), args.splits or 5, args.gap,
         args.epochs, args.random_state, progress=not args.quiet, oracle=oracle,
-        n_quantiles=args.quantiles, periods_per_year=args.periods_per_year, **folds)
+        n_quantiles=args.quantiles, periods_per_year=args.periods_per_year,
+        threads=args.threads or None, **folds)
 
 
 def format_summary(result):

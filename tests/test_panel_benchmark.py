@@ -153,6 +153,7 @@ def test_cli_gkx_uses_gkx_design_and_the_oracle(tmp_path, capsys, monkeypatch):
     assert (settings["first_window"], settings["refit_every"],
             settings["n_splits"]) == (120, 30, 2)
     assert settings["n_samples"] == 20 * 180          # the small panel above
+    assert settings["threads"] == 1
     assert [row["model"] for row in report["summary"]][0] == "oracle (true g)"
 
 
