@@ -74,9 +74,12 @@ class FlatLayout:
         return coefs, intercepts
 
     def pack(self, coefs, intercepts, dtype):
-        """A new flat vector holding copies of ``coefs`` and ``intercepts``."""
-        parts = [np.ravel(c) for c in coefs] + [np.ravel(b) for b in intercepts]
-        return np.concatenate(parts).astype(dtype, copy=False)
+        """A new flat array holding copies of ``coefs`` and ``intercepts``, the
+        inverse of :meth:`unpack`: of shape (n_params,) for plain layers, or
+        (n_networks, n_params) for layers with a leading member axis."""
+        lead = np.shape(coefs[0])[:-2]
+        parts = [np.reshape(a, lead + (-1,)) for a in [*coefs, *intercepts]]
+        return np.concatenate(parts, axis=-1).astype(dtype, copy=False)
 
 
 def glorot_uniform_init(layer_units, activation, random_state, dtype):

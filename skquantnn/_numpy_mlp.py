@@ -1,6 +1,6 @@
 """NumpyMLPRegressor: the scikit-learn glue around the from-scratch network."""
 
-from itertools import pairwise
+import copy
 from numbers import Integral, Real
 
 import numpy as np
@@ -20,14 +20,15 @@ from skquantnn._activations import (
     LOSS_FUNCTIONS,
     canonical_activation,
 )
-from skquantnn._combine import fit_parts
+from skquantnn._combine import LinearPart, fit_parts
 from skquantnn._network import FlatLayout, forward, init_members, soft_clip
-from skquantnn._training import Network
+from skquantnn._training import History, Network, Settings, Start
 from skquantnn._validation import (
     SHARED_CONSTRAINTS,
     check_finite_predictions,
     check_hidden_layer_sizes,
 )
+from skquantnn._weights import MemberZeroLayers, stacked_start, with_member_zero
 
 _ACTIVATION_NAMES = set(ACTIVATIONS) | set(ACTIVATION_ALIASES)
 
@@ -490,6 +491,9 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
     def _predict_block(self, X, return_std):
         """The forecast of a block of rows, and the members' spread or None."""
         members = self._member_forecasts(X)
+        if len(members) == 1:
+            y_pred = self._linear_part(X) + members[0]
+            return y_pred, np.zeros_like(y_pred) if return_std else None
         y_pred = self._linear_part(X) + members.mean(axis=0)
         return y_pred, members.std(axis=0) if return_std else None
 
@@ -503,17 +507,47 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
 
     def _member_forecasts(self, X):
         """Each member's contribution to the forecast, (n_networks, n, n_outputs)."""
-        H, _ = forward(self._hidden_input(X), self.members_coefs_,
-                       self.members_intercepts_, canonical_activation(self.activation),
-                       self.out_activation_)
+        coefs, intercepts = self.members_coefs_, self.members_intercepts_
+        if len(coefs[0]) == 1:      # plain 2-D products, as scikit-learn's
+            coefs, intercepts = [W[0] for W in coefs], [b[0] for b in intercepts]
+        H, _ = forward(self._hidden_input(X), coefs, intercepts,
+                       canonical_activation(self.activation), self.out_activation_)
+        out = H[-1] if H[-1].ndim == 3 else H[-1][None]
         weight = self._network_weight()
-        return H[-1] if np.all(weight == 1) else H[-1] * weight.astype(H[-1].dtype)
+        return out if np.all(weight == 1) else out * weight.astype(out.dtype)
 
     def _linear_part(self, X):
         if not self.skip_connection:
             return self.skip_intercept_     # 0 for scikit-learn's network, exactly
         return X @ self.skip_coef_ + self.skip_intercept_
 
+    # -------------------------------------------------- weights, kept once
+    @property
+    def coefs_(self):
+        """Member 0's weight matrices, views into ``members_coefs_`` (see
+        ``_weights.py``): with one network, the network's."""
+        if "members_coefs_" not in vars(self):
+            raise AttributeError("coefs_")
+        return MemberZeroLayers(self.members_coefs_, "coefs_")
+
+    @coefs_.setter
+    def coefs_(self, layers):
+        self.members_coefs_ = with_member_zero(
+            vars(self).get("members_coefs_"), layers, "coefs_")
+
+    @property
+    def intercepts_(self):
+        """Member 0's bias vectors, views into ``members_intercepts_``."""
+        if "members_intercepts_" not in vars(self):
+            raise AttributeError("intercepts_")
+        return MemberZeroLayers(self.members_intercepts_, "intercepts_")
+
+    @intercepts_.setter
+    def intercepts_(self, layers):
+        self.members_intercepts_ = with_member_zero(
+            vars(self).get("members_intercepts_"), layers, "intercepts_")
+
+    # ------------------------------------------------------------ training
     def _network(self, layer_units):
         return Network(
             layout=FlatLayout(layer_units),
@@ -527,7 +561,8 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
 
     def _fit(self, X, y, sample_weight, incremental):
         hidden = check_hidden_layer_sizes(self.hidden_layer_sizes)
-        first_pass = not hasattr(self, "coefs_") or not (self.warm_start or incremental)
+        fitted = "members_coefs_" in vars(self)
+        first_pass = not fitted or not (self.warm_start or incremental)
         X, y = validate_data(self, X, y, multi_output=True, y_numeric=True,
                              dtype=(np.float64, np.float32),
                              reset=first_pass or not hasattr(self, "n_features_in_"))
@@ -538,19 +573,44 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         rng = check_random_state(self.random_state)
         net = self._network([X.shape[1], *hidden, Y.shape[1]])
         if first_pass:
-            theta = init_members(net.layout, self.n_networks, net.activation, rng,
-                                 X.dtype)
+            start = Start(init_members(net.layout, self.n_networks, net.activation,
+                                       rng, X.dtype))
         else:
-            theta = self._current_weights(net.layout, X.dtype)
+            start = self._continuation(net.layout, X.dtype, incremental)
+        # partial_fit keeps the first call's target scaling, skip and shrinkage
+        kept = ((LinearPart.of(self), self.shrinkage_)
+                if incremental and "target_mean_" in vars(self) else None)
 
         with np.errstate(over="ignore", invalid="ignore"):
             # A diverging loss is reported as one clear error by the loops.
-            theta, optimizer, history, linear, shrinkage = fit_parts(
-                self, theta, net, X, Y, sw, rng, first_pass, incremental)
+            fitted_parts = fit_parts(Settings.of(self.get_params()), net, start, X,
+                                     Y, sw, rng, incremental, kept)
 
         # Commit only now: an exception above leaves the previous fit untouched.
-        self._commit(net, theta, optimizer, history, linear, shrinkage, y.ndim == 1)
+        self._commit(net, *fitted_parts, y.ndim == 1)
         return self
+
+    def _continuation(self, layout, dtype, incremental):
+        """Where a warm-started fit or a partial_fit starts: the stored members,
+        copies of the training record (weights set by hand on an unfitted
+        estimator have none), and for partial_fit the optimizer's state."""
+        theta = stacked_start(self.members_coefs_, self.members_intercepts_,
+                              layout, self.n_networks, dtype)
+        if "t_" not in vars(self):
+            return Start(theta)
+        history = History(
+            loss_curve=list(self.loss_curve_),
+            validation_scores=_copy_list(self.validation_scores_),
+            validation_loss_curve=_copy_list(self.validation_loss_curve_),
+            best_loss=self.best_loss_,
+            best_validation_score=(None if self._member_best_scores is None
+                                   else np.array(self._member_best_scores)),
+            no_improvement_count=copy.copy(self._no_improvement_count),
+            t=self.t_, loss=self.loss_)
+        previous = self._optimizer
+        optimizer = (copy.deepcopy(previous) if incremental and previous is not None
+                     and previous.accepts(theta) else None)
+        return Start(theta, history, optimizer)
 
     def _commit(self, net, theta, optimizer, history, linear, shrinkage, y_1d):
         n_outputs = len(linear.mean)
@@ -561,16 +621,15 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         self.skip_intercept_ = linear.mean + linear.scale * linear.intercept
         self.skip_alpha_ = linear.alpha
         self.shrinkage_ = shrinkage
+        # views into one buffer: the only copy of the weights
         self.members_coefs_, self.members_intercepts_ = net.layout.unpack(theta)
-        self.coefs_ = [c[0] for c in self.members_coefs_]
-        self.intercepts_ = [b[0] for b in self.members_intercepts_]
         self._optimizer = optimizer
         self._y_1d = y_1d
         self.n_layers_ = len(net.layout.layer_units)
         self.n_outputs_ = n_outputs
         self.out_activation_ = net.out_activation
         self.loss_curve_ = history.loss_curve
-        self.loss_ = history.loss_curve[-1] if history.loss_curve else history.best_loss
+        self.loss_ = history.loss
         self.best_loss_ = history.best_loss
         self.validation_scores_ = history.validation_scores
         self.validation_loss_curve_ = history.validation_loss_curve
@@ -581,35 +640,11 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         self.n_iter_ = history.n_iter
         self.t_ = history.t
 
-    def _current_weights(self, layout, dtype):
-        shapes = list(pairwise(layout.layer_units))
-        if [c.shape for c in self.coefs_] != shapes:
-            raise ValueError(
-                "warm_start/partial_fit cannot continue: the fitted network has "
-                f"layers {[c.shape for c in self.coefs_]} but the data and "
-                f"hidden_layer_sizes ask for {shapes}. Refit with warm_start=False."
-            )
-        if self._members_are_current():
-            return np.stack([
-                layout.pack([c[m] for c in self.members_coefs_],
-                            [b[m] for b in self.members_intercepts_], dtype)
-                for m in range(self.n_networks)])
-        # weights set by hand (or a changed n_networks): every member starts there
-        theta = layout.pack(self.coefs_, self.intercepts_, dtype)
-        return np.tile(theta, (self.n_networks, 1))
-
-    def _members_are_current(self):
-        """Whether ``coefs_``/``intercepts_`` are still member 0 of the fitted
-        members, rather than weights set by hand. Compared by value: a pickle or
-        skops round trip stores the two lists as separate arrays."""
-        members = getattr(self, "members_coefs_", None)
-        if members is None or len(members[0]) != self.n_networks:
-            return False
-        return all(np.array_equal(stacked[0], own) for stacked, own in zip(
-            members + self.members_intercepts_, self.coefs_ + self.intercepts_,
-            strict=True))
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
+
+
+def _copy_list(values):
+    return None if values is None else list(values)
