@@ -215,3 +215,31 @@ def test_batch_size_larger_than_the_data_warns_as_sklearn(data):
     with warnings.catch_warnings():
         warnings.filterwarnings("error", "Got `batch_size`")
         ours(batch_size=len(X), max_iter=1, random_state=0).fit(X, y)
+
+
+@pytest.mark.keras
+def test_keras_ctrl_c_keeps_the_epochs_so_far(data):
+    import keras
+
+    from skquantnn import KerasMLPRegressor
+
+    class Interrupt(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            if epoch == 3:      # after three whole epochs
+                raise KeyboardInterrupt
+
+    X, y = data
+    model = KerasMLPRegressor((8,), epochs=50, callbacks=[Interrupt()],
+                              validation_split=0.2, early_stopping=True, random_state=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(X, y)
+    ours_ = [w for w in caught if w.category is UserWarning
+             and "interrupted" in str(w.message)]
+    assert [str(w.message) for w in ours_] == ["Training interrupted by user."]
+    assert ours_[0].filename == __file__
+    assert len(model.history_["loss"]) == 3
+    # the best of the three epochs, as a three-epoch fit restores it
+    three = KerasMLPRegressor((8,), epochs=3, validation_split=0.2,
+                              early_stopping=True, random_state=0).fit(X, y)
+    np.testing.assert_allclose(model.predict(X), three.predict(X), rtol=1e-5)
