@@ -25,21 +25,13 @@ from sklearn.model_selection import TimeSeriesSplit
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skquantnn._report import DataError, load_csv, write_report
+from skquantnn._report import MODELS, DataError, load_csv, write_report
 from skquantnn.datasets import REAL_SERIES
 from skquantnn.metrics import clark_west_test, diebold_mariano_test, oos_r2_score
 
 __all__ = ["MODELS", "DATASETS", "BenchmarkResult", "DataError", "load_csv",
            "load_dataset", "run_benchmark", "time_series_folds", "write_report"]
 
-#: Short names accepted by ``models`` and the names shown in tables.
-MODELS = {
-    "numpy": "NumpyMLPRegressor",
-    "keras": "KerasMLPRegressor",
-    "ridge": "RidgeCV",
-    "hgb": "HistGradientBoostingRegressor",
-}
-NEURAL_MODELS = ("numpy", "keras")
 #: The built-in data sets: the Keras tutorial's simulated data and real series.
 DATASETS = ("tutorial", *REAL_SERIES)
 #: Fewest training rows the first fold may have: the networks hold out 20% of it.
