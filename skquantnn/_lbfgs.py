@@ -5,7 +5,8 @@ import numpy as np
 import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
 
-from skquantnn._training import KEPT, History, Workspace, loss_and_gradient
+from skquantnn._fit_state import History
+from skquantnn._training import KEPT, Workspace, loss_and_gradient
 from skquantnn._validation import SCALE_HINT, diverged, warn_user
 
 

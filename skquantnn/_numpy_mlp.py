@@ -21,8 +21,8 @@ from skquantnn._activations import (
     canonical_activation,
 )
 from skquantnn._combine import LinearPart, fit_parts
+from skquantnn._fit_state import History, Network, Settings, Start
 from skquantnn._network import FlatLayout, forward, init_members, soft_clip
-from skquantnn._training import History, Network, Settings, Start
 from skquantnn._validation import (
     SHARED_CONSTRAINTS,
     check_finite_predictions,
@@ -60,7 +60,9 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
     model can do little worse than a tuned linear one, and falls back to it
     when the networks find nothing. ``NumpyMLPRegressor(**SKLEARN_MLP_PARAMS)``
     is scikit-learn's network (one network on the raw target, no early
-    stopping), step for step.
+    stopping): ``predict`` uses ``coefs_`` and ``intercepts_``, the fitted
+    attributes count as scikit-learn's, and on a loss twice scikit-learn's (see
+    ``alpha``) it takes scikit-learn's steps.
 
     .. important:: **Early stopping holds out the LAST rows, not a random sample.**
        With ``early_stopping=True`` the validation set is the last
@@ -83,7 +85,8 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         for returns: a ``"logistic"`` output can only predict values in (0, 1).
     solver : {"adam", "sgd", "lbfgs"}, default="adam"
         ``"sgd"`` and ``"adam"`` train on mini-batches; ``"lbfgs"`` minimises the
-        full-batch loss with SciPy's L-BFGS-B and the analytic gradient.
+        full-batch loss with SciPy's L-BFGS-B and the analytic gradient, one run
+        per member (its own line searches, curvature memory and ``max_fun``).
     loss : {"squared_error", "absolute_error", "huber"}, default="squared_error"
         ``"squared_error"`` is the plain mean squared error ``mean((y_pred - y)**2)``
         (Keras's ``"mse"``; scikit-learn's MLP minimises half of it), so loss
@@ -92,8 +95,12 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
     huber_delta : float, default=1.0
         Threshold of the Huber loss, in units of the target.
     alpha : float, default=1e-4
-        L2 penalty: ``alpha / 2 * ||W||^2 / n_samples`` is added to the loss, as
-        in scikit-learn. Intercepts are not penalised.
+        L2 penalty: ``alpha / 2 * ||W||^2 / n_samples`` is added to the loss,
+        scikit-learn's term. Intercepts are not penalised. The data term it is
+        added to is the plain mean squared error, twice scikit-learn's, so the
+        same ``alpha`` weighs half as much against the fit: ``alpha=2a`` here
+        with ``epsilon`` doubled (and SGD's ``learning_rate_init`` halved) is
+        scikit-learn's ``alpha=a``, step for step, on a loss twice its own.
     l1_alpha : float, default=0.0
         L1 penalty: ``l1_alpha * |W|_1 / n_samples`` is added to the loss.
     dropout : float in [0, 1), default=0.0
@@ -126,8 +133,12 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
     verbose : bool, default=False
         Print one line per epoch: loss, validation loss and R^2, elapsed time.
     warm_start : bool, default=False
-        Start ``fit`` from the current ``coefs_`` and ``intercepts_``: those of
-        the previous fit, or weights you assigned to an unfitted estimator.
+        Start ``fit`` from the current weights (``members_coefs_``, as the
+        previous fit left them or as you set them; ``coefs_`` assigned to an
+        unfitted estimator starts every member). As in scikit-learn, the
+        optimizer starts afresh, ``n_iter_`` counts the new fit's epochs, and
+        ``t_``, ``loss_curve_``, ``best_loss_`` and the validation record carry
+        on.
     momentum : float in [0, 1], default=0.9
         Momentum of ``"sgd"``.
     nesterovs_momentum : bool, default=True
@@ -166,9 +177,14 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         batches, in one vectorised pass (stacked weights, batched matrix
         products); the forecast is their average. Averaging removes most of a
         single network's seed-to-seed noise, which on financial data is a large
-        part of its error. Each member trains exactly as a network of its own
-        would. Five gave the same out-of-sample R^2 as eight on the real series
-        of ``benchmarks/bench_real_data.py``, in 40% less time.
+        part of its error. Members are independent (each has its own loss,
+        gradient, optimizer state, best epoch and L-BFGS run) and share the
+        mini-batches. Member 0 starts from the weights a lone network with the
+        same ``random_state`` draws, and with ``shuffle=False`` trains as that
+        network, step for step; member ``k`` starts from the draws that follow
+        in the same stream, not from those of ``random_state=k``. Five gave the
+        same out-of-sample R^2 as eight on the real series of
+        ``benchmarks/bench_real_data.py``, in 40% less time.
     standardize_target : bool, default=True
         Train on each target column scaled to zero mean and unit variance over
         the training rows (RealMLP's ``normalize_output``), and map forecasts
@@ -208,14 +224,22 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
     Attributes
     ----------
     coefs_ : list of ndarray of shape (n_in, n_out)
-        Weight matrix of each layer of the first network (member 0).
+        Weight matrix of each layer of member 0; with one network, the network.
+        Views into ``members_coefs_`` that write through: editing them in place,
+        assigning a layer (``coefs_[i] = W``) or the whole list changes what
+        ``predict``, ``partial_fit`` and a warm-started ``fit`` use, as in
+        scikit-learn (with one network, any shapes). With several networks it
+        changes member 0 only, within its shapes; set ``members_coefs_`` to
+        change every member.
     intercepts_ : list of ndarray of shape (n_out,)
-        Bias vector of each layer of the first network.
+        Bias vector of each layer of member 0, as ``coefs_``.
     members_coefs_ : list of ndarray of shape (n_networks, n_in, n_out)
-        Every member's weights, layer by layer (``coefs_[i]`` is
-        ``members_coefs_[i][0]``).
+        Every member's weights, layer by layer: the estimator's one copy of them
+        (``coefs_[i]`` is ``members_coefs_[i][0]``). Setting it sets every
+        member; a warm start needs 1 or ``n_networks`` members (one is copied
+        to each).
     members_intercepts_ : list of ndarray of shape (n_networks, n_out)
-        Every member's biases.
+        Every member's biases, as ``members_coefs_``.
     target_mean_, target_scale_ : ndarray of shape (n_outputs,)
         What the network's output is scaled back with (the training rows' mean
         and standard deviation with ``standardize_target``; 0 and 1 with no
@@ -233,24 +257,30 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         Training loss (with penalties) of the last epoch, or L-BFGS's final loss,
         averaged over the members.
     best_loss_ : float or None
-        Lowest training loss; None with early stopping.
+        Lowest training loss since the first fit (warm starts and
+        ``partial_fit`` carry it on); None with early stopping.
     loss_curve_ : list of float
-        Training loss per epoch (per iteration for L-BFGS), penalties included,
-        averaged over the members; in standardised units with
-        ``standardize_target``, and of what the hidden layers learn (the target
-        less the skip connection's forecast) with ``skip_connection``.
+        Training loss per epoch (per iteration for L-BFGS, a member that finished
+        earlier counting with its final loss), penalties included, averaged over
+        the members, and appended to by warm-started fits and ``partial_fit``;
+        in standardised units with ``standardize_target``, and of what the
+        hidden layers learn (the target less the skip connection's forecast)
+        with ``skip_connection``.
     validation_loss_curve_ : list of float or None
         Loss on the stopping rows per epoch, without penalties, in the same units,
         averaged over the members; None without early stopping.
     validation_scores_ : list of float or None
         R^2 on the stopping rows per epoch of what the hidden layers learn,
-        averaged over the members; None without early stopping.
+        averaged over the members (carried over warm starts); None without early
+        stopping.
     best_validation_score_ : float or None
         Mean over the members of each one's best validation R^2.
     t_ : int
-        Number of training rows seen by the optimizer.
+        Number of training rows the stochastic solvers have seen since the first
+        fit (warm starts and ``partial_fit`` add to it; L-BFGS does not).
     n_iter_ : int
-        Number of epochs (iterations for L-BFGS) run.
+        Number of epochs the last call ran (1 for ``partial_fit``), as
+        scikit-learn counts; for L-BFGS, the most iterations a member ran.
     n_layers_ : int
         Number of layers, input and output included.
     n_outputs_ : int
