@@ -409,3 +409,25 @@ def test_setting_members_coefs_sets_every_member(smooth):
     np.testing.assert_allclose(model.predict(X), one.predict(X), rtol=1e-12)
     with pytest.raises(ValueError, match="n_networks=3"):
         model.set_params(n_networks=3).fit(X, y)
+
+
+def test_lbfgs_runs_each_member_on_its_own(smooth):
+    # each member ends where a lone network's L-BFGS from its weights ends, with
+    # its own iterations: no shared line search or max_fun budget
+    X, y = smooth
+    kw = dict(SK, hidden_layer_sizes=(6,), solver="lbfgs", max_iter=40,
+              warm_start=True)
+    lone = [NumpyMLPRegressor(**kw, random_state=s).fit(X, y) for s in (0, 1)]
+    starts = [([c.copy() for c in m.coefs_], [b.copy() for b in m.intercepts_])
+              for m in lone]
+    pair = NumpyMLPRegressor(**{**kw, "n_networks": 2})
+    pair.members_coefs_ = [np.stack(layers) for layers in
+                           zip(*(s[0] for s in starts), strict=True)]
+    pair.members_intercepts_ = [np.stack(layers) for layers in
+                                zip(*(s[1] for s in starts), strict=True)]
+    pair.fit(X, y)
+    for k, model in enumerate(lone):
+        model.fit(X, y)
+        for a, b in zip(pair.members_coefs_, model.coefs_, strict=True):
+            np.testing.assert_array_equal(a[k], b)
+    assert pair.n_iter_ == max(m.n_iter_ for m in lone)
