@@ -212,7 +212,10 @@ def backward(dY, H, D, coefs, activation, out_activation, coef_grads,
         np.matmul(_T(D[layer - 1]), dZ, out=coef_grads[layer - 1])
         np.matmul(ones, dZ, out=intercept_grads[layer - 1])
         out = None if deltas is None else deltas[layer - 1][..., :n, :]
-        dH = np.matmul(dZ, _T(coefs[layer - 1]), out=out)
+        W_T = _T(coefs[layer - 1])
+        if W_T.ndim == 3:   # stacked: BLAS takes each member's matrix contiguous
+            W_T = np.ascontiguousarray(W_T)
+        dH = np.matmul(dZ, W_T, out=out)
         if masks is not None:
             dH *= masks[layer - 2][..., :n, :]
         dZ = DERIVATIVES[activation](H[layer - 1], dH)
