@@ -502,25 +502,27 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
         # every member holds a block's hidden layers: fewer rows per member
         rows = max(1, self.predict_batch_size // len(self.members_coefs_[0]))
+        weight = self._network_weight().astype(X.dtype, copy=False)
         # Overflow is reported below as one clear error, not as NumPy warnings.
         with np.errstate(over="ignore", invalid="ignore"):
-            blocks = [self._predict_block(X[start:start + rows], return_std)
-                      for start in range(0, X.shape[0], rows)]
-        if len(blocks) == 1:
-            y_pred, y_std = blocks[0]
-        else:
-            y_pred = np.concatenate([block[0] for block in blocks])
-            y_std = (np.concatenate([block[1] for block in blocks]) if return_std
-                     else None)
+            if X.shape[0] <= rows:
+                y_pred, y_std = self._predict_block(X, weight, return_std)
+            else:
+                blocks = [self._predict_block(X[start:start + rows], weight,
+                                              return_std)
+                          for start in range(0, X.shape[0], rows)]
+                y_pred = np.concatenate([block[0] for block in blocks])
+                y_std = (np.concatenate([block[1] for block in blocks])
+                         if return_std else None)
         check_finite_predictions(
             y_pred, X, "Scale the inputs the way the training data was scaled.")
         if self._y_1d:
             y_pred, y_std = y_pred.ravel(), None if y_std is None else y_std.ravel()
         return (y_pred, y_std) if return_std else y_pred
 
-    def _predict_block(self, X, return_std):
+    def _predict_block(self, X, weight, return_std):
         """The forecast of a block of rows, and the members' spread or None."""
-        members = self._member_forecasts(X)
+        members = self._member_forecasts(X, weight)
         if len(members) == 1:
             y_pred = self._linear_part(X) + members[0]
             return y_pred, np.zeros_like(y_pred) if return_std else None
@@ -535,16 +537,19 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         hidden layers' weight, shape (n_outputs,)."""
         return self.target_scale_ * (1.0 - self.shrinkage_)
 
-    def _member_forecasts(self, X):
-        """Each member's contribution to the forecast, (n_networks, n, n_outputs)."""
+    def _member_forecasts(self, X, weight=None):
+        """Each member's contribution to the forecast, (n_networks, n, n_outputs):
+        its output times ``weight`` (``_network_weight()`` when None)."""
         coefs, intercepts = self.members_coefs_, self.members_intercepts_
         if len(coefs[0]) == 1:      # plain 2-D products, as scikit-learn's
             coefs, intercepts = [W[0] for W in coefs], [b[0] for b in intercepts]
         H, _ = forward(self._hidden_input(X), coefs, intercepts,
                        canonical_activation(self.activation), self.out_activation_)
         out = H[-1] if H[-1].ndim == 3 else H[-1][None]
-        weight = self._network_weight()
-        return out if np.all(weight == 1) else out * weight.astype(out.dtype)
+        if weight is None:
+            weight = self._network_weight().astype(out.dtype, copy=False)
+        out *= weight           # H[-1] is this call's own array
+        return out
 
     def _linear_part(self, X):
         if not self.skip_connection:
