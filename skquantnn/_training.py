@@ -178,7 +178,7 @@ class EpochLoop:
         self.batch_size = batch_size
         self.ws = Workspace(net, theta, batch_size)
         self.keep = 1.0 - settings.dropout
-        self.masks = None
+        self.generator, self.masks = None, None
         if self.keep < 1:  # drawn only when needed, so shuffling matches sklearn's
             self.generator = np.random.default_rng(
                 rng.randint(np.iinfo(np.int32).max))
