@@ -437,7 +437,10 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         -------
         self : NumpyMLPRegressor
             The fitted estimator. If fitting raises, the estimator keeps the
-            weights it had before the call.
+            weights it had before the call. Ctrl-C during the epochs of
+            ``"sgd"`` or ``"adam"`` ends them with the warning "Training
+            interrupted by user." and keeps what they learned, as scikit-learn's
+            ``MLPRegressor`` (with ``"lbfgs"`` it raises, as scikit-learn's).
         """
         return self._fit(X, y, sample_weight, incremental=False)
 
