@@ -123,6 +123,7 @@ def test_compiled_kernels_equal_their_numpy_twins_bit_for_bit(dtype, kernel,
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_fits_with_and_without_compiled_kernels_are_identical(monkeypatch):
     import skquantnn._kernels as kernels
     from skquantnn import NumpyMLPRegressor
