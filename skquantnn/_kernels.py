@@ -1,11 +1,11 @@
-"""The optimizers' updates as fused loops, compiled by numba when it is installed.
+"""Element-wise chains as fused loops, compiled by numba when it is installed:
+the optimizers' updates, and ReLU's bias-and-activation and its derivative.
 
-An update in NumPy is a chain of element-wise passes over the whole parameter
-buffer (ten for Adam), each a separate call; compiled, it is one pass that keeps
-every element in registers. Each kernel has a NumPy twin that performs the same
-IEEE operations in the same order, so both give the same numbers, bit for bit
-(tested); ``pip install skquantnn[fast]`` adds numba, and without it the NumPy
-twins run.
+In NumPy such a chain is one pass over the array per operation (ten for Adam),
+each a separate call; compiled, it is one pass that keeps every element in
+registers. Each kernel has a NumPy twin that performs the same IEEE operations in
+the same order, so both give the same numbers, bit for bit (tested);
+``pip install skquantnn[fast]`` adds numba, and without it the NumPy twins run.
 """
 
 import numpy as np
@@ -76,11 +76,28 @@ def _sgd_loop(params, grads, velocities, learning_rate, momentum, nesterov):
             p[i] += ui
 
 
+def _bias_relu_loop(Z, b):
+    for m in range(Z.shape[0]):
+        for i in range(Z.shape[1]):
+            for j in range(Z.shape[2]):
+                z = Z[m, i, j] + b[m, j]
+                Z[m, i, j] = 0.0 if z < 0 else z     # NaN stays NaN, as np.maximum
+
+
+def _relu_derivative_loop(A, dA):
+    for m in range(A.shape[0]):
+        for i in range(A.shape[1]):
+            for j in range(A.shape[2]):
+                dA[m, i, j] = dA[m, i, j] * (1.0 if A[m, i, j] > 0 else 0.0)
+
+
 if COMPILED:
     # error_model="numpy": no division check, so the loops vectorise; no
     # fastmath, so every operation rounds as NumPy's does
     _jit = numba.njit(cache=True, nogil=True, error_model="numpy")
     _adam_compiled, _sgd_compiled = _jit(_adam_loop), _jit(_sgd_loop)
+    _bias_relu_compiled = _jit(_bias_relu_loop)
+    _relu_derivative_compiled = _jit(_relu_derivative_loop)
 
 
 def adam_update(params, grads, m, v, beta_1, beta_2, offset, scale, scratch):
@@ -111,3 +128,24 @@ def sgd_update(params, grads, velocities, learning_rate, momentum, nesterov,
     else:
         sgd_update_numpy(params, grads, velocities, learning_rate, momentum,
                          nesterov, scratch)
+
+
+def bias_relu(Z, b):
+    """``Z = max(Z + b, 0)`` in place, one compiled pass.
+
+    Parameters
+    ----------
+    Z : ndarray of shape ([n_networks,] n_samples, n_units)
+    b : ndarray of shape ([n_networks,] n_units)
+    """
+    if Z.ndim == 2:
+        Z, b = Z[None], b[None]
+    _bias_relu_compiled(Z, b)
+
+
+def relu_derivative(A, dA):
+    """``dA *= (A > 0)`` in place, one compiled pass; shapes as :func:`bias_relu`'s
+    ``Z``."""
+    if A.ndim == 2:
+        A, dA = A[None], dA[None]
+    _relu_derivative_compiled(A, dA)

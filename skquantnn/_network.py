@@ -27,7 +27,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from skquantnn._activations import ACTIVATIONS, DERIVATIVES, LOSS_GRADIENTS
+from skquantnn._activations import DERIVATIVES, LOSS_GRADIENTS, add_bias_and_activate
 
 
 class FlatLayout:
@@ -164,15 +164,14 @@ def forward(X, coefs, intercepts, activation, out_activation, masks=None, out=No
     for layer in range(1, n_layers + 1):
         Z = np.matmul(D[-1], coefs[layer - 1],
                       out=None if out is None else out[0][layer][..., :n, :])
-        Z += intercepts[layer - 1][..., None, :]
         if layer < n_layers:
-            H.append(ACTIVATIONS[activation](Z))
+            H.append(add_bias_and_activate(Z, intercepts[layer - 1], activation))
             if masks is not None:
                 dropped = None if out is None else out[1][layer][..., :n, :]
                 D.append(np.multiply(H[-1], masks[layer - 1][..., :n, :],
                                      out=dropped))
         else:
-            H.append(ACTIVATIONS[out_activation](Z))
+            H.append(add_bias_and_activate(Z, intercepts[layer - 1], out_activation))
             if masks is not None:
                 D.append(H[-1])
     return H, D

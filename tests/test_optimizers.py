@@ -123,6 +123,26 @@ def test_compiled_kernels_equal_their_numpy_twins_bit_for_bit(dtype, kernel,
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("lead", [(), (3,)])
+def test_compiled_relu_kernels_equal_numpy_bit_for_bit(dtype, lead, monkeypatch):
+    from skquantnn._activations import add_bias_and_activate, relu_derivative
+
+    rng = np.random.RandomState(1)
+    Z = rng.normal(size=lead + (20, 7)).astype(dtype)
+    Z[..., 0, 0] = np.nan
+    b = rng.normal(size=lead + (7,)).astype(dtype)
+    dA = rng.normal(size=Z.shape).astype(dtype)
+    results = []
+    for compiled in (True, False):
+        monkeypatch.setattr("skquantnn._kernels.COMPILED", compiled)
+        # a strided view, as the last, shorter batch of an epoch is
+        A = add_bias_and_activate(Z.copy()[..., :15, :], b, "relu")
+        results.append((A, relu_derivative(A, dA.copy()[..., :15, :])))
+    for a, b_ in zip(*results, strict=True):
+        np.testing.assert_array_equal(a, b_)
+
+
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_fits_with_and_without_compiled_kernels_are_identical(monkeypatch):
     import skquantnn._kernels as kernels
