@@ -212,9 +212,12 @@ def backward(dY, H, D, coefs, activation, out_activation, coef_grads,
         np.matmul(ones, dZ, out=intercept_grads[layer - 1])
         out = None if deltas is None else deltas[layer - 1][..., :n, :]
         W_T = _T(coefs[layer - 1])
-        if W_T.ndim == 3:   # stacked: BLAS takes each member's matrix contiguous
-            W_T = np.ascontiguousarray(W_T)
-        dH = np.matmul(dZ, W_T, out=out)
+        if W_T.shape[-2] == 1:      # one output unit: an outer product, exactly
+            dH = np.multiply(dZ, W_T, out=out)
+        else:
+            if W_T.ndim == 3:   # stacked: BLAS takes each member's matrix contiguous
+                W_T = np.ascontiguousarray(W_T)
+            dH = np.matmul(dZ, W_T, out=out)
         if masks is not None:
             dH *= masks[layer - 2][..., :n, :]
         dZ = DERIVATIVES[activation](H[layer - 1], dH)
@@ -225,7 +228,7 @@ def backward(dY, H, D, coefs, activation, out_activation, coef_grads,
 
 def _T(A):
     """Transpose of the last two axes (each member's matrix)."""
-    return np.swapaxes(A, -1, -2)
+    return A.swapaxes(-1, -2)     # the method: no dispatch through np.swapaxes
 
 
 def allocate_buffers(layer_units, n_rows, dtype, lead=()):
