@@ -5,12 +5,12 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import (
     _check_sample_weight,
-    check_is_fitted,
     validate_data,
 )
 
@@ -500,12 +500,17 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         y_std : ndarray of the same shape as ``y_pred``
             Only with ``return_std=True``.
         """
-        # naming the attribute spares a scan of every attribute on each call
-        check_is_fitted(self, "members_coefs_")
+        if "members_coefs_" not in vars(self):  # check_is_fitted's error, sooner
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' "
+                "with appropriate arguments before using this estimator.")
         X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
         # every member holds a block's hidden layers: fewer rows per member
         rows = max(1, self.predict_batch_size // len(self.members_coefs_[0]))
-        weight = self._network_weight().astype(X.dtype, copy=False)
+        scale, shrinkage = self.target_scale_, self.shrinkage_
+        # one output: a Python float, cheaper on the one-row calls of production
+        weight = (float(scale[0]) * (1.0 - float(shrinkage[0])) if len(scale) == 1
+                  else self._network_weight())
         # Overflow is reported below as one clear error, not as NumPy warnings.
         with np.errstate(over="ignore", invalid="ignore"):
             if X.shape[0] <= rows:
@@ -549,9 +554,12 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         H, _ = forward(self._hidden_input(X), coefs, intercepts,
                        canonical_activation(self.activation), self.out_activation_)
         out = H[-1] if H[-1].ndim == 3 else H[-1][None]
-        if weight is None:
-            weight = self._network_weight().astype(out.dtype, copy=False)
-        out *= weight           # H[-1] is this call's own array
+        weight = self._network_weight() if weight is None else weight
+        if isinstance(weight, float):
+            if weight != 1.0:
+                out *= weight    # H[-1] is this call's own array
+        else:
+            out *= weight.astype(out.dtype, copy=False)
         return out
 
     def _linear_part(self, X):
