@@ -6,10 +6,13 @@ learning_rate_init=1e-3, batch_size=32, 50 epochs, alpha=0, no early stopping.
 NumpyMLPRegressor runs scikit-learn's network (``SKLEARN_MLP_PARAMS``). The
 estimators run side by side in one process, alternating, over 5 seeds; the script
 prints the median fit time of each, its ratio to scikit-learn's, and the mean test
-MSE. ``--networks 8`` adds NumpyMLPRegressor averaging 8 stacked networks trained in
-one vectorised pass, and its time ratio to one network.
+MSE. ``--networks 5,8`` adds NumpyMLPRegressor averaging 5 and 8 stacked networks
+trained in one vectorised pass (same epochs and batches), and their time ratios to
+one network; ``--float32`` also times each NumpyMLPRegressor on float32 input.
+The compiled optimizer updates run when numba is installed; ``--no-numba`` times
+the pure-NumPy path.
 
-    python benchmarks/bench_numpy_vs_sklearn.py [--repeats 5] [--float32] [--networks 8]
+    python benchmarks/bench_numpy_vs_sklearn.py [--float32] [--networks 5,8]
 """
 
 import argparse
@@ -45,9 +48,17 @@ def main():
     parser.add_argument("--repeats", type=int, default=5, help="seeds (default 5)")
     parser.add_argument("--float32", action="store_true",
                         help="also time NumpyMLPRegressor on float32 input")
-    parser.add_argument("--networks", type=int, default=0,
-                        help="also time an average of this many stacked networks")
+    parser.add_argument("--networks", default="",
+                        help="also time averages of these many stacked networks, "
+                             "comma-separated (e.g. 5,8)")
+    parser.add_argument("--no-numba", action="store_true",
+                        help="the pure-NumPy optimizer updates even if numba is "
+                             "installed")
     args = parser.parse_args()
+    if args.no_numba:
+        import skquantnn._kernels
+
+        skquantnn._kernels.COMPILED = False
 
     X, y = make_economic_regression(random_state=42)
     X_train, X_test, y_train, y_test = train_test_split(
@@ -55,22 +66,22 @@ def main():
     scaler = StandardScaler().fit(X_train)
     X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
 
-    models = {
-        "sklearn MLPRegressor": lambda s: MLPRegressor(random_state=s, **SETTINGS),
-        "NumpyMLPRegressor": lambda s: NumpyMLPRegressor(
-            random_state=s, **{**SKLEARN_MLP_PARAMS, **SETTINGS}),
-    }
-    inputs = {name: (X_train, X_test) for name in models}
-    if args.float32:
-        models["NumpyMLPRegressor float32"] = models["NumpyMLPRegressor"]
-        inputs["NumpyMLPRegressor float32"] = (X_train.astype(np.float32),
-                                               X_test.astype(np.float32))
-    if args.networks:
-        stacked = f"NumpyMLPRegressor x{args.networks}"
-        models[stacked] = lambda s: NumpyMLPRegressor(
+    def ours(networks):
+        return lambda s: NumpyMLPRegressor(
             random_state=s, **{**SKLEARN_MLP_PARAMS, **SETTINGS,
-                               "n_networks": args.networks})
-        inputs[stacked] = (X_train, X_test)
+                               "n_networks": networks})
+
+    models = {"sklearn MLPRegressor": lambda s: MLPRegressor(random_state=s,
+                                                             **SETTINGS)}
+    inputs = {"sklearn MLPRegressor": (X_train, X_test)}
+    counts = [1] + [int(n) for n in args.networks.split(",") if n]
+    for networks in counts:
+        name = "NumpyMLPRegressor" + (f" x{networks}" if networks > 1 else "")
+        models[name], inputs[name] = ours(networks), (X_train, X_test)
+        if args.float32:
+            models[f"{name} float32"] = ours(networks)
+            inputs[f"{name} float32"] = (X_train.astype(np.float32),
+                                         X_test.astype(np.float32))
     times = {name: [] for name in models}
     mses = {name: [] for name in models}
     for seed in range(args.repeats):
@@ -85,18 +96,15 @@ def main():
             mses[name].append(mean_squared_error(y_test, model.predict(Xte)))
 
     reference = statistics.median(times["sklearn MLPRegressor"])
+    one = statistics.median(times["NumpyMLPRegressor"])
     ref_mse = statistics.mean(mses["sklearn MLPRegressor"])
-    print(f"{'model':<28}{'median fit s':>14}{'time ratio':>12}"
+    print(f"{'model':<32}{'median fit s':>14}{'vs sklearn':>12}{'vs one net':>12}"
           f"{'mean test MSE':>15}{'MSE ratio':>11}")
     for name in models:
         median = statistics.median(times[name])
         mse = statistics.mean(mses[name])
-        print(f"{name:<28}{median:>14.3f}{median / reference:>12.2f}"
-              f"{mse:>15.4f}{mse / ref_mse:>11.3f}")
-    if args.networks:
-        ratio = (statistics.median(times[stacked])
-                 / statistics.median(times["NumpyMLPRegressor"]))
-        print(f"\n{args.networks} stacked networks cost {ratio:.2f}x one network")
+        print(f"{name:<32}{median:>14.3f}{median / reference:>12.2f}"
+              f"{median / one:>12.2f}{mse:>15.4f}{mse / ref_mse:>11.3f}")
 
 
 if __name__ == "__main__":

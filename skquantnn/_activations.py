@@ -18,6 +18,8 @@ Loss gradients work in place on ``R``, like the activations' derivatives.
 import numpy as np
 from scipy.special import expit
 
+from skquantnn import _kernels as kernels
+
 #: Slope of ``leaky_relu`` for negative inputs (PyTorch's default).
 LEAKY_RELU_SLOPE = 0.01
 
@@ -66,8 +68,11 @@ def tanh_derivative(A, dA):
 
 
 def relu_derivative(A, dA):
-    """``dZ = dA * (A > 0)``, in place on ``dA``."""
-    dA *= A > 0.0
+    """``dZ = dA * (A > 0)``, in place on ``dA`` (one compiled pass with numba)."""
+    if kernels.COMPILED:
+        kernels.relu_derivative(A, dA)
+    else:
+        dA *= A > 0.0
     return dA
 
 
@@ -92,6 +97,23 @@ DERIVATIVES = {
     "relu": relu_derivative,
     "leaky_relu": leaky_relu_derivative,
 }
+
+def add_bias_and_activate(Z, b, name):
+    """``A = act(Z + b)``, in place on ``Z`` (ReLU in one compiled pass with numba).
+
+    Parameters
+    ----------
+    Z : ndarray of shape ([n_networks,] n_samples, n_units)
+    b : ndarray of shape ([n_networks,] n_units)
+    name : str
+        A key of ``ACTIVATIONS``.
+    """
+    if name == "relu" and kernels.COMPILED:
+        kernels.bias_relu(Z, b)
+        return Z
+    Z += b[..., None, :]
+    return ACTIVATIONS[name](Z)
+
 
 #: Keras's names for the same functions, accepted wherever an activation is named.
 ACTIVATION_ALIASES = {"linear": "identity", "sigmoid": "logistic"}

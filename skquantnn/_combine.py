@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from skquantnn._lbfgs import train_lbfgs
+from skquantnn._network import soft_clip
 from skquantnn._training import predict_flat, train
 from skquantnn._validation import MIN_HELD_OUT_ROWS, SCALE_HINT, split_rows
 
@@ -221,23 +223,25 @@ class LinearPart:
         return T
 
 
-def fit_parts(est, theta, net, X, Y, sample_weight, rng, first_pass, incremental,
-              dates=None):
-    """One fit of ``est``: split the rows, fit the linear part, train the members on
-    what it leaves, weigh them, and refit the skip connection on every row.
+def fit_parts(settings, net, start, X, Y, sample_weight, rng, incremental,
+              kept=None, dates=None):
+    """One fit: split the rows, fit the linear part, train the members on what it
+    leaves, weigh them, and refit the skip connection on every row.
 
     Parameters
     ----------
-    est : NumpyMLPRegressor
-        Source of the hyper-parameters (read only).
-    theta : ndarray of shape (n_networks, n_params)
-        The members' starting parameters.
+    settings : Settings
     net : Network
+    start : Start
+        The members' starting parameters and what the fit continues.
     X : ndarray of shape (n_samples, n_features)
     Y : ndarray of shape (n_samples, n_outputs)
     sample_weight : ndarray of shape (n_samples,) or None
     rng : numpy.random.RandomState
-    first_pass, incremental : bool
+    incremental : bool
+        ``partial_fit``: one epoch on every row, nothing held out.
+    kept : tuple ``(LinearPart, shrinkage)`` or None
+        What a ``partial_fit`` after the first keeps from the first.
     dates : ndarray of shape (n_samples,), default=None
         A panel's non-decreasing date codes: held-out rows are whole dates.
 
@@ -250,48 +254,52 @@ def fit_parts(est, theta, net, X, Y, sample_weight, rng, first_pass, incremental
     shrinkage : ndarray of shape (n_outputs,)
     """
     sw = sample_weight
-    stochastic = est.solver != "lbfgs" and not incremental
-    stopping = est.early_stopping if stochastic else False
-    weighing = est.shrinkage == "auto" and not incremental
+    stochastic = settings.solver != "lbfgs" and not incremental
+    stopping = settings.early_stopping if stochastic else False
+    weighing = settings.shrinkage == "auto" and not incremental
     train_rows, stop_rows, weigh_rows = split_rows(
-        len(X), stopping, weighing, est.validation_fraction, est.validation_gap,
-        dates)
-    if incremental and hasattr(est, "target_mean_"):
-        linear = LinearPart.of(est)     # partial_fit keeps the first call's
+        len(X), stopping, weighing, settings.validation_fraction,
+        settings.validation_gap, dates)
+    if kept is not None:
+        linear = kept[0]     # partial_fit keeps the first call's
     else:
         linear = LinearPart.fit(
             X[train_rows], Y[train_rows], None if sw is None else sw[train_rows],
-            standardize=est.standardize_target, skip=est.skip_connection,
-            centre=est.shrinkage is not None)
+            standardize=settings.standardize_target, skip=settings.skip_connection,
+            centre=settings.shrinkage is not None)
     T = linear.hidden_target(X, Y)
     if not np.isfinite(T).all():
         raise ValueError(
             "The target scaling or the skip connection overflowed: the inputs or "
             f"targets are too large to fit. {SCALE_HINT.capitalize()}. The "
             "estimator keeps the weights it had before this call.")
-    X_hidden = est._hidden_input(X)
+    X_hidden = X if settings.soft_clip is None else soft_clip(X, settings.soft_clip)
 
     def rows(part):
         if part is None:
             return None
         return X_hidden[part], T[part], None if sw is None else sw[part]
 
-    theta, optimizer, history = train(est, theta, net, rows(train_rows),
-                                      rows(stop_rows), rng, first_pass, incremental)
+    if settings.solver == "lbfgs":
+        theta, history = train_lbfgs(settings, net, start, *rows(train_rows))
+        optimizer = None
+    else:
+        theta, optimizer, history = train(settings, net, start, rows(train_rows),
+                                          rows(stop_rows), rng, incremental)
     n_outputs = Y.shape[1]
-    if est.shrinkage is None:
+    if settings.shrinkage is None:
         shrinkage = np.zeros(n_outputs)
-    elif est.shrinkage != "auto":
-        shrinkage = np.full(n_outputs, float(est.shrinkage))
+    elif settings.shrinkage != "auto":
+        shrinkage = np.full(n_outputs, float(settings.shrinkage))
     elif incremental:
-        shrinkage = getattr(est, "shrinkage_", np.zeros(n_outputs))
+        shrinkage = np.zeros(n_outputs) if kept is None else kept[1]
     elif weigh_rows is None:
         shrinkage = np.ones(n_outputs)    # too few rows to weigh the hidden layers
     else:
         X_w, T_w, sw_w = rows(weigh_rows)
         N = predict_flat(theta, net, X_w).mean(axis=0)
         shrinkage = 1.0 - shrinkage_weight(T_w, N, sw_w)
-    if est.skip_connection and train_rows.stop - train_rows.start < len(X):
+    if settings.skip_connection and train_rows.stop - train_rows.start < len(X):
         # refit on every row: the held-out tail is the most recent past
         linear = linear.refit(X, Y, sw)
     return theta, optimizer, history, linear, shrinkage

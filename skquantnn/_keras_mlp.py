@@ -42,6 +42,7 @@ from skquantnn._validation import (
     check_hidden_layer_sizes,
     chronological_split,
     diverged,
+    warn_user,
 )
 
 _FLOATS = (np.float64, np.float32)
@@ -461,21 +462,34 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
             X, y, sample_weight,
             self.validation_split, self.validation_gap, self.batch_size, self.shuffle,
             seed, dates)
-        callbacks = [*self._fit_callbacks, keras.callbacks.TerminateOnNaN()]
+        # first, so that it records every finished epoch, also when Ctrl-C stops
+        history = keras.callbacks.History()
+        callbacks = [history, *self._fit_callbacks, keras.callbacks.TerminateOnNaN()]
+        stopper = None
         if self.early_stopping:
-            callbacks.append(keras.callbacks.EarlyStopping(
+            stopper = keras.callbacks.EarlyStopping(
                 monitor="val_loss", patience=self.n_iter_no_change,
-                min_delta=self.tol, restore_best_weights=True))
+                min_delta=self.tol, restore_best_weights=True)
+            callbacks.append(stopper)
         fit_args = route_params_fit(self.get_params())
         fit_args.update(kwargs)
+        interrupted = False
         with local_seeds(seed), compiled(self.model_, train=True) as model:
-            history = model.fit(
-                batches, validation_data=validation,
-                validation_batch_size=self.predict_batch_size,
-                epochs=initial_epoch + epochs, initial_epoch=initial_epoch,
-                # the batches shuffle their rows; Keras must not reorder them
-                shuffle=False, verbose=self.verbose, callbacks=callbacks,
-                **fit_args)
+            try:
+                model.fit(
+                    batches, validation_data=validation,
+                    validation_batch_size=self.predict_batch_size,
+                    epochs=initial_epoch + epochs, initial_epoch=initial_epoch,
+                    # the batches shuffle their rows; Keras must not reorder them
+                    shuffle=False, verbose=self.verbose, callbacks=callbacks,
+                    **fit_args)
+            except KeyboardInterrupt:
+                # as scikit-learn's MLP: keep what the epochs so far learned
+                interrupted = True
+                if stopper is not None:
+                    stopper.on_train_end()      # restores the best weights
+        if interrupted:
+            warn_user("Training interrupted by user.")
         if not warm_start or not hasattr(self, "history_") or initial_epoch == 0:
             self.history_ = defaultdict(list)
         for key, values in history.history.items():

@@ -27,7 +27,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from skquantnn._activations import ACTIVATIONS, DERIVATIVES, LOSS_GRADIENTS
+from skquantnn._activations import DERIVATIVES, LOSS_GRADIENTS, add_bias_and_activate
 
 
 class FlatLayout:
@@ -74,9 +74,12 @@ class FlatLayout:
         return coefs, intercepts
 
     def pack(self, coefs, intercepts, dtype):
-        """A new flat vector holding copies of ``coefs`` and ``intercepts``."""
-        parts = [np.ravel(c) for c in coefs] + [np.ravel(b) for b in intercepts]
-        return np.concatenate(parts).astype(dtype, copy=False)
+        """A new flat array holding copies of ``coefs`` and ``intercepts``, the
+        inverse of :meth:`unpack`: of shape (n_params,) for plain layers, or
+        (n_networks, n_params) for layers with a leading member axis."""
+        lead = np.shape(coefs[0])[:-2]
+        parts = [np.reshape(a, lead + (-1,)) for a in [*coefs, *intercepts]]
+        return np.concatenate(parts, axis=-1).astype(dtype, copy=False)
 
 
 def glorot_uniform_init(layer_units, activation, random_state, dtype):
@@ -161,15 +164,14 @@ def forward(X, coefs, intercepts, activation, out_activation, masks=None, out=No
     for layer in range(1, n_layers + 1):
         Z = np.matmul(D[-1], coefs[layer - 1],
                       out=None if out is None else out[0][layer][..., :n, :])
-        Z += intercepts[layer - 1][..., None, :]
         if layer < n_layers:
-            H.append(ACTIVATIONS[activation](Z))
+            H.append(add_bias_and_activate(Z, intercepts[layer - 1], activation))
             if masks is not None:
                 dropped = None if out is None else out[1][layer][..., :n, :]
                 D.append(np.multiply(H[-1], masks[layer - 1][..., :n, :],
                                      out=dropped))
         else:
-            H.append(ACTIVATIONS[out_activation](Z))
+            H.append(add_bias_and_activate(Z, intercepts[layer - 1], out_activation))
             if masks is not None:
                 D.append(H[-1])
     return H, D
@@ -209,7 +211,13 @@ def backward(dY, H, D, coefs, activation, out_activation, coef_grads,
         np.matmul(_T(D[layer - 1]), dZ, out=coef_grads[layer - 1])
         np.matmul(ones, dZ, out=intercept_grads[layer - 1])
         out = None if deltas is None else deltas[layer - 1][..., :n, :]
-        dH = np.matmul(dZ, _T(coefs[layer - 1]), out=out)
+        W_T = _T(coefs[layer - 1])
+        if W_T.shape[-2] == 1:      # one output unit: an outer product, exactly
+            dH = np.multiply(dZ, W_T, out=out)
+        else:
+            if W_T.ndim == 3:   # stacked: BLAS takes each member's matrix contiguous
+                W_T = np.ascontiguousarray(W_T)
+            dH = np.matmul(dZ, W_T, out=out)
         if masks is not None:
             dH *= masks[layer - 2][..., :n, :]
         dZ = DERIVATIVES[activation](H[layer - 1], dH)
@@ -220,7 +228,7 @@ def backward(dY, H, D, coefs, activation, out_activation, coef_grads,
 
 def _T(A):
     """Transpose of the last two axes (each member's matrix)."""
-    return np.swapaxes(A, -1, -2)
+    return A.swapaxes(-1, -2)     # the method: no dispatch through np.swapaxes
 
 
 def allocate_buffers(layer_units, n_rows, dtype, lead=()):

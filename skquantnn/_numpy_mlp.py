@@ -1,16 +1,16 @@
 """NumpyMLPRegressor: the scikit-learn glue around the from-scratch network."""
 
-from itertools import pairwise
+import copy
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import (
     _check_sample_weight,
-    check_is_fitted,
     validate_data,
 )
 
@@ -20,15 +20,16 @@ from skquantnn._activations import (
     LOSS_FUNCTIONS,
     canonical_activation,
 )
-from skquantnn._combine import fit_parts
+from skquantnn._combine import LinearPart, fit_parts
+from skquantnn._fit_state import History, Network, Settings, Start
 from skquantnn._network import FlatLayout, forward, init_members, soft_clip
 from skquantnn._panel import in_date_order
-from skquantnn._training import Network
 from skquantnn._validation import (
     SHARED_CONSTRAINTS,
     check_finite_predictions,
     check_hidden_layer_sizes,
 )
+from skquantnn._weights import MemberZeroLayers, stacked_start, with_member_zero
 
 _ACTIVATION_NAMES = set(ACTIVATIONS) | set(ACTIVATION_ALIASES)
 
@@ -60,7 +61,9 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
     model can do little worse than a tuned linear one, and falls back to it
     when the networks find nothing. ``NumpyMLPRegressor(**SKLEARN_MLP_PARAMS)``
     is scikit-learn's network (one network on the raw target, no early
-    stopping), step for step.
+    stopping): ``predict`` uses ``coefs_`` and ``intercepts_``, the fitted
+    attributes count as scikit-learn's, and on a loss twice scikit-learn's (see
+    ``alpha``) it takes scikit-learn's steps.
 
     .. important:: **Early stopping holds out the LAST rows, not a random sample.**
        With ``early_stopping=True`` the validation set is the last
@@ -89,7 +92,8 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         for returns: a ``"logistic"`` output can only predict values in (0, 1).
     solver : {"adam", "sgd", "lbfgs"}, default="adam"
         ``"sgd"`` and ``"adam"`` train on mini-batches; ``"lbfgs"`` minimises the
-        full-batch loss with SciPy's L-BFGS-B and the analytic gradient.
+        full-batch loss with SciPy's L-BFGS-B and the analytic gradient, one run
+        per member (its own line searches, curvature memory and ``max_fun``).
     loss : {"squared_error", "absolute_error", "huber"}, default="squared_error"
         ``"squared_error"`` is the plain mean squared error ``mean((y_pred - y)**2)``
         (Keras's ``"mse"``; scikit-learn's MLP minimises half of it), so loss
@@ -98,8 +102,12 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
     huber_delta : float, default=1.0
         Threshold of the Huber loss, in units of the target.
     alpha : float, default=1e-4
-        L2 penalty: ``alpha / 2 * ||W||^2 / n_samples`` is added to the loss, as
-        in scikit-learn. Intercepts are not penalised.
+        L2 penalty: ``alpha / 2 * ||W||^2 / n_samples`` is added to the loss,
+        scikit-learn's term. Intercepts are not penalised. The data term it is
+        added to is the plain mean squared error, twice scikit-learn's, so the
+        same ``alpha`` weighs half as much against the fit: ``alpha=2a`` here
+        with ``epsilon`` doubled (and SGD's ``learning_rate_init`` halved) is
+        scikit-learn's ``alpha=a``, step for step, on a loss twice its own.
     l1_alpha : float, default=0.0
         L1 penalty: ``l1_alpha * |W|_1 / n_samples`` is added to the loss.
     dropout : float in [0, 1), default=0.0
@@ -132,8 +140,12 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
     verbose : bool, default=False
         Print one line per epoch: loss, validation loss and R^2, elapsed time.
     warm_start : bool, default=False
-        Start ``fit`` from the current ``coefs_`` and ``intercepts_``: those of
-        the previous fit, or weights you assigned to an unfitted estimator.
+        Start ``fit`` from the current weights (``members_coefs_``, as the
+        previous fit left them or as you set them; ``coefs_`` assigned to an
+        unfitted estimator starts every member). As in scikit-learn, the
+        optimizer starts afresh, ``n_iter_`` counts the new fit's epochs, and
+        ``t_``, ``loss_curve_``, ``best_loss_`` and the validation record carry
+        on.
     momentum : float in [0, 1], default=0.9
         Momentum of ``"sgd"``.
     nesterovs_momentum : bool, default=True
@@ -172,9 +184,14 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         batches, in one vectorised pass (stacked weights, batched matrix
         products); the forecast is their average. Averaging removes most of a
         single network's seed-to-seed noise, which on financial data is a large
-        part of its error. Each member trains exactly as a network of its own
-        would. Five gave the same out-of-sample R^2 as eight on the real series
-        of ``benchmarks/bench_real_data.py``, in 40% less time.
+        part of its error. Members are independent (each has its own loss,
+        gradient, optimizer state, best epoch and L-BFGS run) and share the
+        mini-batches. Member 0 starts from the weights a lone network with the
+        same ``random_state`` draws, and with ``shuffle=False`` trains as that
+        network, step for step; member ``k`` starts from the draws that follow
+        in the same stream, not from those of ``random_state=k``. Five gave the
+        same out-of-sample R^2 as eight on the real series of
+        ``benchmarks/bench_real_data.py``, in 40% less time.
     standardize_target : bool, default=True
         Train on each target column scaled to zero mean and unit variance over
         the training rows (RealMLP's ``normalize_output``), and map forecasts
@@ -214,14 +231,22 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
     Attributes
     ----------
     coefs_ : list of ndarray of shape (n_in, n_out)
-        Weight matrix of each layer of the first network (member 0).
+        Weight matrix of each layer of member 0; with one network, the network.
+        Views into ``members_coefs_`` that write through: editing them in place,
+        assigning a layer (``coefs_[i] = W``) or the whole list changes what
+        ``predict``, ``partial_fit`` and a warm-started ``fit`` use, as in
+        scikit-learn (with one network, any shapes). With several networks it
+        changes member 0 only, within its shapes; set ``members_coefs_`` to
+        change every member.
     intercepts_ : list of ndarray of shape (n_out,)
-        Bias vector of each layer of the first network.
+        Bias vector of each layer of member 0, as ``coefs_``.
     members_coefs_ : list of ndarray of shape (n_networks, n_in, n_out)
-        Every member's weights, layer by layer (``coefs_[i]`` is
-        ``members_coefs_[i][0]``).
+        Every member's weights, layer by layer: the estimator's one copy of them
+        (``coefs_[i]`` is ``members_coefs_[i][0]``). Setting it sets every
+        member; a warm start needs 1 or ``n_networks`` members (one is copied
+        to each).
     members_intercepts_ : list of ndarray of shape (n_networks, n_out)
-        Every member's biases.
+        Every member's biases, as ``members_coefs_``.
     target_mean_, target_scale_ : ndarray of shape (n_outputs,)
         What the network's output is scaled back with (the training rows' mean
         and standard deviation with ``standardize_target``; 0 and 1 with no
@@ -239,24 +264,30 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         Training loss (with penalties) of the last epoch, or L-BFGS's final loss,
         averaged over the members.
     best_loss_ : float or None
-        Lowest training loss; None with early stopping.
+        Lowest training loss since the first fit (warm starts and
+        ``partial_fit`` carry it on); None with early stopping.
     loss_curve_ : list of float
-        Training loss per epoch (per iteration for L-BFGS), penalties included,
-        averaged over the members; in standardised units with
-        ``standardize_target``, and of what the hidden layers learn (the target
-        less the skip connection's forecast) with ``skip_connection``.
+        Training loss per epoch (per iteration for L-BFGS, a member that finished
+        earlier counting with its final loss), penalties included, averaged over
+        the members, and appended to by warm-started fits and ``partial_fit``;
+        in standardised units with ``standardize_target``, and of what the
+        hidden layers learn (the target less the skip connection's forecast)
+        with ``skip_connection``.
     validation_loss_curve_ : list of float or None
         Loss on the stopping rows per epoch, without penalties, in the same units,
         averaged over the members; None without early stopping.
     validation_scores_ : list of float or None
         R^2 on the stopping rows per epoch of what the hidden layers learn,
-        averaged over the members; None without early stopping.
+        averaged over the members (carried over warm starts); None without early
+        stopping.
     best_validation_score_ : float or None
         Mean over the members of each one's best validation R^2.
     t_ : int
-        Number of training rows seen by the optimizer.
+        Number of training rows the stochastic solvers have seen since the first
+        fit (warm starts and ``partial_fit`` add to it; L-BFGS does not).
     n_iter_ : int
-        Number of epochs (iterations for L-BFGS) run.
+        Number of epochs the last call ran (1 for ``partial_fit``), as
+        scikit-learn counts; for L-BFGS, the most iterations a member ran.
     n_layers_ : int
         Number of layers, input and output included.
     n_outputs_ : int
@@ -413,7 +444,10 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         -------
         self : NumpyMLPRegressor
             The fitted estimator. If fitting raises, the estimator keeps the
-            weights it had before the call.
+            weights it had before the call. Ctrl-C during the epochs of
+            ``"sgd"`` or ``"adam"`` ends them with the warning "Training
+            interrupted by user." and keeps what they learned, as scikit-learn's
+            ``MLPRegressor`` (with ``"lbfgs"`` it raises, as scikit-learn's).
         """
         return self._fit(X, y, sample_weight, incremental=False)
 
@@ -473,30 +507,40 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         y_std : ndarray of the same shape as ``y_pred``
             Only with ``return_std=True``.
         """
-        # naming the attribute spares a scan of every attribute on each call
-        check_is_fitted(self, "members_coefs_")
+        if "members_coefs_" not in vars(self):  # check_is_fitted's error, sooner
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' "
+                "with appropriate arguments before using this estimator.")
         X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
         # every member holds a block's hidden layers: fewer rows per member
         rows = max(1, self.predict_batch_size // len(self.members_coefs_[0]))
+        scale, shrinkage = self.target_scale_, self.shrinkage_
+        # one output: a Python float, cheaper on the one-row calls of production
+        weight = (float(scale[0]) * (1.0 - float(shrinkage[0])) if len(scale) == 1
+                  else self._network_weight())
         # Overflow is reported below as one clear error, not as NumPy warnings.
         with np.errstate(over="ignore", invalid="ignore"):
-            blocks = [self._predict_block(X[start:start + rows], return_std)
-                      for start in range(0, X.shape[0], rows)]
-        if len(blocks) == 1:
-            y_pred, y_std = blocks[0]
-        else:
-            y_pred = np.concatenate([block[0] for block in blocks])
-            y_std = (np.concatenate([block[1] for block in blocks]) if return_std
-                     else None)
+            if X.shape[0] <= rows:
+                y_pred, y_std = self._predict_block(X, weight, return_std)
+            else:
+                blocks = [self._predict_block(X[start:start + rows], weight,
+                                              return_std)
+                          for start in range(0, X.shape[0], rows)]
+                y_pred = np.concatenate([block[0] for block in blocks])
+                y_std = (np.concatenate([block[1] for block in blocks])
+                         if return_std else None)
         check_finite_predictions(
             y_pred, X, "Scale the inputs the way the training data was scaled.")
         if self._y_1d:
             y_pred, y_std = y_pred.ravel(), None if y_std is None else y_std.ravel()
         return (y_pred, y_std) if return_std else y_pred
 
-    def _predict_block(self, X, return_std):
+    def _predict_block(self, X, weight, return_std):
         """The forecast of a block of rows, and the members' spread or None."""
-        members = self._member_forecasts(X)
+        members = self._member_forecasts(X, weight)
+        if len(members) == 1:
+            y_pred = self._linear_part(X) + members[0]
+            return y_pred, np.zeros_like(y_pred) if return_std else None
         y_pred = self._linear_part(X) + members.mean(axis=0)
         return y_pred, members.std(axis=0) if return_std else None
 
@@ -508,19 +552,55 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         hidden layers' weight, shape (n_outputs,)."""
         return self.target_scale_ * (1.0 - self.shrinkage_)
 
-    def _member_forecasts(self, X):
-        """Each member's contribution to the forecast, (n_networks, n, n_outputs)."""
-        H, _ = forward(self._hidden_input(X), self.members_coefs_,
-                       self.members_intercepts_, canonical_activation(self.activation),
-                       self.out_activation_)
-        weight = self._network_weight()
-        return H[-1] if np.all(weight == 1) else H[-1] * weight.astype(H[-1].dtype)
+    def _member_forecasts(self, X, weight=None):
+        """Each member's contribution to the forecast, (n_networks, n, n_outputs):
+        its output times ``weight`` (``_network_weight()`` when None)."""
+        coefs, intercepts = self.members_coefs_, self.members_intercepts_
+        if len(coefs[0]) == 1:      # plain 2-D products, as scikit-learn's
+            coefs, intercepts = [W[0] for W in coefs], [b[0] for b in intercepts]
+        H, _ = forward(self._hidden_input(X), coefs, intercepts,
+                       canonical_activation(self.activation), self.out_activation_)
+        out = H[-1] if H[-1].ndim == 3 else H[-1][None]
+        weight = self._network_weight() if weight is None else weight
+        if isinstance(weight, float):
+            if weight != 1.0:
+                out *= weight    # H[-1] is this call's own array
+        else:
+            out *= weight.astype(out.dtype, copy=False)
+        return out
 
     def _linear_part(self, X):
         if not self.skip_connection:
             return self.skip_intercept_     # 0 for scikit-learn's network, exactly
         return X @ self.skip_coef_ + self.skip_intercept_
 
+    # -------------------------------------------------- weights, kept once
+    @property
+    def coefs_(self):
+        """Member 0's weight matrices, views into ``members_coefs_`` (see
+        ``_weights.py``): with one network, the network's."""
+        if "members_coefs_" not in vars(self):
+            raise AttributeError("coefs_")
+        return MemberZeroLayers(self.members_coefs_, "coefs_")
+
+    @coefs_.setter
+    def coefs_(self, layers):
+        self.members_coefs_ = with_member_zero(
+            vars(self).get("members_coefs_"), layers, "coefs_")
+
+    @property
+    def intercepts_(self):
+        """Member 0's bias vectors, views into ``members_intercepts_``."""
+        if "members_intercepts_" not in vars(self):
+            raise AttributeError("intercepts_")
+        return MemberZeroLayers(self.members_intercepts_, "intercepts_")
+
+    @intercepts_.setter
+    def intercepts_(self, layers):
+        self.members_intercepts_ = with_member_zero(
+            vars(self).get("members_intercepts_"), layers, "intercepts_")
+
+    # ------------------------------------------------------------ training
     def _network(self, layer_units):
         return Network(
             layout=FlatLayout(layer_units),
@@ -534,7 +614,8 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
 
     def _fit(self, X, y, sample_weight, incremental):
         hidden = check_hidden_layer_sizes(self.hidden_layer_sizes)
-        first_pass = not hasattr(self, "coefs_") or not (self.warm_start or incremental)
+        fitted = "members_coefs_" in vars(self)
+        first_pass = not fitted or not (self.warm_start or incremental)
         X, y, sample_weight, dates = in_date_order(X, y, sample_weight)
         X, y = validate_data(self, X, y, multi_output=True, y_numeric=True,
                              dtype=(np.float64, np.float32),
@@ -546,19 +627,44 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         rng = check_random_state(self.random_state)
         net = self._network([X.shape[1], *hidden, Y.shape[1]])
         if first_pass:
-            theta = init_members(net.layout, self.n_networks, net.activation, rng,
-                                 X.dtype)
+            start = Start(init_members(net.layout, self.n_networks, net.activation,
+                                       rng, X.dtype))
         else:
-            theta = self._current_weights(net.layout, X.dtype)
+            start = self._continuation(net.layout, X.dtype, incremental)
+        # partial_fit keeps the first call's target scaling, skip and shrinkage
+        kept = ((LinearPart.of(self), self.shrinkage_)
+                if incremental and "target_mean_" in vars(self) else None)
 
         with np.errstate(over="ignore", invalid="ignore"):
             # A diverging loss is reported as one clear error by the loops.
-            theta, optimizer, history, linear, shrinkage = fit_parts(
-                self, theta, net, X, Y, sw, rng, first_pass, incremental, dates)
+            fitted_parts = fit_parts(Settings.of(self.get_params()), net, start, X,
+                                     Y, sw, rng, incremental, kept, dates)
 
         # Commit only now: an exception above leaves the previous fit untouched.
-        self._commit(net, theta, optimizer, history, linear, shrinkage, y.ndim == 1)
+        self._commit(net, *fitted_parts, y.ndim == 1)
         return self
+
+    def _continuation(self, layout, dtype, incremental):
+        """Where a warm-started fit or a partial_fit starts: the stored members,
+        copies of the training record (weights set by hand on an unfitted
+        estimator have none), and for partial_fit the optimizer's state."""
+        theta = stacked_start(self.members_coefs_, self.members_intercepts_,
+                              layout, self.n_networks, dtype)
+        if "t_" not in vars(self):
+            return Start(theta)
+        history = History(
+            loss_curve=list(self.loss_curve_),
+            validation_scores=_copy_list(self.validation_scores_),
+            validation_loss_curve=_copy_list(self.validation_loss_curve_),
+            best_loss=self.best_loss_,
+            best_validation_score=(None if self._member_best_scores is None
+                                   else np.array(self._member_best_scores)),
+            no_improvement_count=copy.copy(self._no_improvement_count),
+            t=self.t_, loss=self.loss_)
+        previous = self._optimizer
+        optimizer = (copy.deepcopy(previous) if incremental and previous is not None
+                     and previous.accepts(theta) else None)
+        return Start(theta, history, optimizer)
 
     def _commit(self, net, theta, optimizer, history, linear, shrinkage, y_1d):
         n_outputs = len(linear.mean)
@@ -569,16 +675,15 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         self.skip_intercept_ = linear.mean + linear.scale * linear.intercept
         self.skip_alpha_ = linear.alpha
         self.shrinkage_ = shrinkage
+        # views into one buffer: the only copy of the weights
         self.members_coefs_, self.members_intercepts_ = net.layout.unpack(theta)
-        self.coefs_ = [c[0] for c in self.members_coefs_]
-        self.intercepts_ = [b[0] for b in self.members_intercepts_]
         self._optimizer = optimizer
         self._y_1d = y_1d
         self.n_layers_ = len(net.layout.layer_units)
         self.n_outputs_ = n_outputs
         self.out_activation_ = net.out_activation
         self.loss_curve_ = history.loss_curve
-        self.loss_ = history.loss_curve[-1] if history.loss_curve else history.best_loss
+        self.loss_ = history.loss
         self.best_loss_ = history.best_loss
         self.validation_scores_ = history.validation_scores
         self.validation_loss_curve_ = history.validation_loss_curve
@@ -589,35 +694,11 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         self.n_iter_ = history.n_iter
         self.t_ = history.t
 
-    def _current_weights(self, layout, dtype):
-        shapes = list(pairwise(layout.layer_units))
-        if [c.shape for c in self.coefs_] != shapes:
-            raise ValueError(
-                "warm_start/partial_fit cannot continue: the fitted network has "
-                f"layers {[c.shape for c in self.coefs_]} but the data and "
-                f"hidden_layer_sizes ask for {shapes}. Refit with warm_start=False."
-            )
-        if self._members_are_current():
-            return np.stack([
-                layout.pack([c[m] for c in self.members_coefs_],
-                            [b[m] for b in self.members_intercepts_], dtype)
-                for m in range(self.n_networks)])
-        # weights set by hand (or a changed n_networks): every member starts there
-        theta = layout.pack(self.coefs_, self.intercepts_, dtype)
-        return np.tile(theta, (self.n_networks, 1))
-
-    def _members_are_current(self):
-        """Whether ``coefs_``/``intercepts_`` are still member 0 of the fitted
-        members, rather than weights set by hand. Compared by value: a pickle or
-        skops round trip stores the two lists as separate arrays."""
-        members = getattr(self, "members_coefs_", None)
-        if members is None or len(members[0]) != self.n_networks:
-            return False
-        return all(np.array_equal(stacked[0], own) for stacked, own in zip(
-            members + self.members_intercepts_, self.coefs_ + self.intercepts_,
-            strict=True))
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
+
+
+def _copy_list(values):
+    return None if values is None else list(values)

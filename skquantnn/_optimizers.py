@@ -12,6 +12,8 @@ import math
 
 import numpy as np
 
+from skquantnn._kernels import adam_update, sgd_update
+
 #: Updates between two flushes of subnormal numbers to zero.
 FLUSH_EVERY = 256
 
@@ -107,17 +109,9 @@ class SGDOptimizer(_Optimizer):
 
     def update_params(self, params, grads):
         """Take one step: ``v = mu v - lr g``; ``p += v`` (or ``mu v - lr g``)."""
-        v, step = self.velocities, self._step
-        np.multiply(grads, self.learning_rate, out=step)
-        v *= self.momentum
-        v -= step
-        if self.nesterov:
-            params -= step
-            np.multiply(v, self.momentum, out=step)
-            params += step
-        else:
-            params += v
-        self._count_update(params, v)
+        sgd_update(params, grads, self.velocities, self.learning_rate, self.momentum,
+                   self.nesterov, self._step)
+        self._count_update(params, self.velocities)
 
     def iteration_ends(self, time_step):
         """Update the learning rate after an epoch (``"invscaling"`` only)."""
@@ -189,12 +183,6 @@ class AdamOptimizer(_Optimizer):
         ``p -= lr_t m / (sqrt(v) + eps)``, ``lr_t = lr sqrt(1 - b2**t) / (1 - b1**t)``.
         """
         self.t += 1
-        m, v, step = self._m, self._v, self._step
-        m *= self.beta_1
-        m += grads
-        v *= self.beta_2
-        np.multiply(grads, grads, out=step)
-        v += step
         self.learning_rate = (
             self.learning_rate_init
             * math.sqrt(1 - self.beta_2**self.t)
@@ -202,9 +190,7 @@ class AdamOptimizer(_Optimizer):
         )
         # m / (sqrt(v) + eps) with m = (1 - b1) m_ and v = (1 - b2) v_
         root = math.sqrt(1 - self.beta_2)
-        np.sqrt(v, out=step)
-        step += self.epsilon / root
-        np.divide(m, step, out=step)
-        step *= self.learning_rate * (1 - self.beta_1) / root
-        params -= step
-        self._count_update(params, m, v)
+        adam_update(params, grads, self._m, self._v, self.beta_1, self.beta_2,
+                    self.epsilon / root,
+                    self.learning_rate * (1 - self.beta_1) / root, self._step)
+        self._count_update(params, self._m, self._v)

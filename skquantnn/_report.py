@@ -1,5 +1,8 @@
 """What the main job reads and writes: a user's CSV file, and the report.
 
+It owns the models' names and the data error, which ``benchmark`` imports and
+re-exports: ``benchmark`` imports this module, never the other way round.
+
 :func:`load_csv` reads features and a target with one-line errors;
 :func:`write_report` saves the tables of one or several
 :class:`~skquantnn.benchmark.BenchmarkResult` (``results.csv``, ``results.json``)
@@ -11,6 +14,16 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+#: Short names accepted by ``models`` and the names shown in tables.
+MODELS = {
+    "numpy": "NumpyMLPRegressor",
+    "keras": "KerasMLPRegressor",
+    "ridge": "RidgeCV",
+    "hgb": "HistGradientBoostingRegressor",
+}
+#: The models with learning curves.
+NEURAL_MODELS = ("numpy", "keras")
 
 
 class DataError(ValueError):
@@ -183,7 +196,6 @@ def _as_json(result):
 def _figures(result, folder):
     import matplotlib.pyplot as plt
 
-    from skquantnn.benchmark import MODELS, NEURAL_MODELS
     from skquantnn.plotting import plot_cumulative_sse_difference, plot_learning_curve
 
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,21 +1,20 @@
-"""Training loops of NumpyMLPRegressor: stochastic epochs and L-BFGS.
+"""Training of NumpyMLPRegressor's members: mini-batch epochs (SGD, Adam).
 
-Each loop works on a copy of the parameters and a :class:`History` and only hands
-them back when it ends, so the estimator can commit a fit or, when it raises, keep
-its previous weights untouched.
+A fit trains the members' flat parameters ``theta`` (one row per member) from a
+``Start`` under frozen ``Settings`` (``_fit_state.py``), and hands back the
+parameters, the optimizer and the ``History``, which the estimator commits only
+when training ends: an exception leaves the previous fit untouched. L-BFGS is in
+``_lbfgs.py``.
 """
 
-import copy
 import time
-import warnings
-from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import gen_batches
 
 from skquantnn._activations import LOSS_FUNCTIONS, weighted_mean_loss
+from skquantnn._fit_state import History
 from skquantnn._network import (
     add_penalty_gradient,
     allocate_buffers,
@@ -25,67 +24,16 @@ from skquantnn._network import (
     penalty,
 )
 from skquantnn._optimizers import AdamOptimizer, SGDOptimizer
-from skquantnn._validation import SCALE_HINT, diverged
+from skquantnn._validation import SCALE_HINT, clip_batch_size, diverged, warn_user
 
 KEPT = "The estimator keeps the weights it had before this call."
 
 
-@dataclass
-class Network:
-    """What one training run needs to know about the network and its penalty."""
-
-    layout: object
-    activation: str
-    out_activation: str
-    loss: str
-    huber_delta: float
-    alpha: float
-    l1_alpha: float
-
-
-@dataclass
-class History:
-    """Per-epoch record and stopping-rule state, carried across ``partial_fit``."""
-
-    loss_curve: list = field(default_factory=list)
-    validation_scores: list | None = None
-    validation_loss_curve: list | None = None
-    best_loss: float | None = np.inf
-    best_validation_score: np.ndarray | float | None = None
-    no_improvement_count: np.ndarray | int = 0
-    n_iter: int = 0
-    t: int = 0
-    best_theta: np.ndarray | None = None
-
-    @classmethod
-    def fresh(cls, early_stopping):
-        """An empty history for a first fit."""
-        if early_stopping:
-            return cls(validation_scores=[], validation_loss_curve=[], best_loss=None,
-                       best_validation_score=-np.inf)
-        return cls()
-
-    @classmethod
-    def resume(cls, est, early_stopping):
-        """A history continuing the fitted estimator's, as copies."""
-        history = cls.fresh(early_stopping)
-        history.loss_curve = list(est.loss_curve_ or [])
-        history.t = est.t_
-        history.n_iter = est.n_iter_
-        history.no_improvement_count = copy.copy(
-            getattr(est, "_no_improvement_count", 0))
-        if early_stopping and est.validation_scores_ is not None:
-            history.validation_scores = list(est.validation_scores_)
-            history.validation_loss_curve = list(est.validation_loss_curve_)
-            history.best_validation_score = np.array(
-                getattr(est, "_member_best_scores", est.best_validation_score_))
-        elif not early_stopping and est.best_loss_ is not None:
-            history.best_loss = est.best_loss_
-        return history
-
-
 class Workspace:
     """Parameter views and scratch buffers of one training run, made once.
+
+    One network gets plain 2-D views (scikit-learn's shapes, the fastest
+    products); several, views with a leading member axis.
 
     Parameters
     ----------
@@ -99,11 +47,14 @@ class Workspace:
 
     def __init__(self, net, theta, n_rows):
         self.theta = theta
-        self.grad = np.empty_like(theta)
-        self.coefs, self.intercepts = net.layout.unpack(theta)
-        self.coef_grads, self.intercept_grads = net.layout.unpack(self.grad)
+        self.grad = np.zeros_like(theta)
+        single = theta.shape[0] == 1
+        self.lead = () if single else theta.shape[:1]
+        self.coefs, self.intercepts = net.layout.unpack(theta[0] if single else theta)
+        self.coef_grads, self.intercept_grads = net.layout.unpack(
+            self.grad[0] if single else self.grad)
         self.H, self.D, self.deltas = allocate_buffers(
-            net.layout.layer_units, n_rows, theta.dtype, lead=theta.shape[:1])
+            net.layout.layer_units, n_rows, theta.dtype, lead=self.lead)
 
 
 def loss_and_gradient(net, ws, X, Y, sample_weight=None, masks=None):
@@ -117,7 +68,7 @@ def loss_and_gradient(net, ws, X, Y, sample_weight=None, masks=None):
     X : ndarray of shape (n_samples, n_features)
     Y : ndarray of shape (n_samples, n_outputs)
     sample_weight : ndarray of shape (n_samples,) or None
-    masks : list of ndarray of shape (n_networks, n_samples, n_units) or None
+    masks : list of ndarray of shape ([n_networks,] n_samples, n_units) or None
         Dropout masks of the hidden layers.
 
     Returns
@@ -128,13 +79,15 @@ def loss_and_gradient(net, ws, X, Y, sample_weight=None, masks=None):
     n_networks = ws.theta.shape[0]
     H, D = forward(X, ws.coefs, ws.intercepts, net.activation, net.out_activation,
                    masks, (ws.H, ws.D))
-    R = np.subtract(H[-1], Y, out=ws.deltas[-1][:, :n])
-    pointwise = LOSS_FUNCTIONS[net.loss](R, net.huber_delta)
+    R = np.subtract(H[-1], Y, out=ws.deltas[-1][..., :n, :])
     if sample_weight is None:
         sw_sum = n
-        loss = float(pointwise.sum())
+        # the sum of squares as one dot product: no (n, n_outputs) temporary
+        loss = (float(np.dot(R.ravel(), R.ravel())) if net.loss == "squared_error"
+                else float(LOSS_FUNCTIONS[net.loss](R, net.huber_delta).sum()))
     else:
         sw_sum = float(sample_weight.sum())
+        pointwise = LOSS_FUNCTIONS[net.loss](R, net.huber_delta)
         loss = float(np.matmul(sample_weight, pointwise).sum())
     loss /= sw_sum * n_outputs
     dY = output_gradient(net.loss, R, sample_weight, sw_sum, net.huber_delta)
@@ -157,95 +110,6 @@ def predict_flat(theta, net, X):
     """
     coefs, intercepts = net.layout.unpack(theta)
     return forward(X, coefs, intercepts, net.activation, net.out_activation)[0][-1]
-
-
-def _dropout_masks(generator, buffers, keep):
-    """Fill each buffer with ``1/keep`` where a unit is kept and ``0`` elsewhere."""
-    for M in buffers:
-        generator.random(out=M, dtype=M.dtype)
-        np.less(M, keep, out=M)
-        M *= 1.0 / keep
-    return buffers
-
-
-def run_epochs(est, theta, net, optimizer, history, data, validation, rng,
-               batch_size, max_epochs):
-    """Train ``theta`` in place for up to ``max_epochs`` epochs of mini-batches.
-
-    Parameters
-    ----------
-    est : NumpyMLPRegressor
-        Source of the hyper-parameters (read only).
-    theta : ndarray of shape (n_params,)
-    net : Network
-    optimizer : SGDOptimizer or AdamOptimizer
-    history : History
-        Updated in place.
-    data : tuple ``(X, Y, sample_weight)``
-        Training rows, in the order given.
-    validation : tuple ``(X, Y, sample_weight)`` or None
-        Held-out rows for early stopping.
-    rng : numpy.random.RandomState
-        Shuffling and dropout masks.
-    batch_size : int
-    max_epochs : int
-    """
-    X, Y, sw = data
-    n_samples = X.shape[0]
-    ws = Workspace(net, theta, batch_size)
-    batches = list(gen_batches(n_samples, batch_size))
-    keep = 1.0 - est.dropout
-    hidden = net.layout.layer_units[1:-1]
-    lead = theta.shape[:1]
-    mask_buffers = [np.empty(lead + (batch_size, u), dtype=X.dtype) for u in hidden]
-    if keep < 1:  # drawn only when needed, so shuffling matches scikit-learn's
-        generator = np.random.default_rng(rng.randint(np.iinfo(np.int32).max))
-    if est.shuffle:
-        X_epoch, Y_epoch = np.empty_like(X), np.empty_like(Y)
-        order = np.arange(n_samples)
-        sw_epoch = None if sw is None else np.empty_like(sw)
-    for _ in range(max_epochs):
-        started = time.perf_counter()
-        if est.shuffle:
-            # Permute the previous order, as scikit-learn does, so that the same
-            # random_state visits rows in the same order as MLPRegressor.
-            order = order[rng.permutation(n_samples)]
-            np.take(X, order, axis=0, out=X_epoch)
-            np.take(Y, order, axis=0, out=Y_epoch)
-            if sw is not None:
-                np.take(sw, order, out=sw_epoch)
-        else:
-            X_epoch, Y_epoch, sw_epoch = X, Y, sw
-        accumulated = 0.0
-        for batch in batches:
-            sw_batch = None if sw is None else sw_epoch[batch]
-            if sw_batch is not None and not sw_batch.sum() > 0:
-                continue  # all weights zero: this batch carries no information
-            masks = _dropout_masks(generator, mask_buffers, keep) if keep < 1 else None
-            batch_loss = loss_and_gradient(
-                net, ws, X_epoch[batch], Y_epoch[batch], sw_batch, masks)
-            if est.global_clipnorm is not None:
-                clip_gradient(ws.grad, est.global_clipnorm)
-            optimizer.update_params(theta, ws.grad)
-            accumulated += batch_loss * (batch.stop - batch.start)
-        epoch_loss = accumulated / n_samples
-        history.n_iter += 1
-        history.t += n_samples
-        if not np.isfinite(epoch_loss):
-            raise diverged(epoch_loss, history.n_iter,
-                           f"Lower 'learning_rate_init', {SCALE_HINT}, or set "
-                           f"'global_clipnorm'. {KEPT}")
-        history.loss_curve.append(epoch_loss)
-        _end_epoch(est, theta, net, history, validation, started)
-        optimizer.iteration_ends(history.t)
-        if np.min(history.no_improvement_count) > est.n_iter_no_change:
-            what = "Validation score" if validation is not None else "Training loss"
-            msg = (f"{what} did not improve more than tol={est.tol:f} for "
-                   f"{est.n_iter_no_change} consecutive epochs.")
-            if optimizer.trigger_stopping(msg, est.verbose):
-                return True
-            history.no_improvement_count = 0
-    return False
 
 
 def r2_scores(Y, preds, sample_weight=None):
@@ -280,140 +144,199 @@ def clip_gradient(grad, clipnorm):
         grad[too_long] *= (clipnorm / norms[too_long])[:, None]
 
 
-def _end_epoch(est, theta, net, history, validation, started):
-    """Validation metrics, the stopping rule's counters, and the verbose line."""
-    line = f"Iteration {history.n_iter}, loss = {history.loss_curve[-1]:.8f}"
-    if validation is not None:
-        X_val, Y_val, sw_val = validation
-        preds = predict_flat(theta, net, X_val)
-        val_loss = float(np.mean(
-            weighted_mean_loss(net.loss, preds, Y_val, sw_val, net.huber_delta)))
-        scores = r2_scores(Y_val, preds, sw_val)
-        history.validation_loss_curve.append(val_loss)
-        history.validation_scores.append(float(np.mean(scores)))
-        # Each member keeps its own best epoch and its own patience counter.
-        stalled = scores < history.best_validation_score + est.tol
-        history.no_improvement_count = np.where(
-            stalled, history.no_improvement_count + 1, 0)
-        better = scores > history.best_validation_score
-        if history.best_theta is None:
-            history.best_theta = theta.copy()
-        history.best_theta[better] = theta[better]
-        history.best_validation_score = np.where(
-            better, scores, history.best_validation_score)
-        line += (f", validation loss = {val_loss:.8f}, validation R^2 = "
-                 f"{history.validation_scores[-1]:.6f}")
-    else:
-        if history.loss_curve[-1] > history.best_loss - est.tol:
-            history.no_improvement_count += 1
-        else:
-            history.no_improvement_count = 0
-        history.best_loss = min(history.best_loss, history.loss_curve[-1])
-    if est.verbose:
-        print(f"{line}, time = {time.perf_counter() - started:.3f}s")
+def make_optimizer(settings, theta):
+    """A new optimizer of ``settings.solver`` for parameters shaped like ``theta``."""
+    if settings.solver == "sgd":
+        return SGDOptimizer(theta, settings.learning_rate_init, settings.learning_rate,
+                            settings.momentum, settings.nesterovs_momentum,
+                            settings.power_t)
+    return AdamOptimizer(theta, settings.learning_rate_init, settings.beta_1,
+                         settings.beta_2, settings.epsilon)
 
 
-def train(est, theta, net, data, validation, rng, first_pass, incremental):
-    """Run ``est``'s solver from ``theta`` on copies of the training state.
+class EpochLoop:
+    """Mini-batch training of the members' parameters, in place: the chain
+    ``run -> epoch -> step`` of scikit-learn's ``_fit_stochastic``.
 
     Parameters
     ----------
-    est : NumpyMLPRegressor
-    theta : ndarray of shape (n_networks, n_params)
+    settings : Settings
     net : Network
+    theta : ndarray of shape (n_networks, n_params)
+        Trained in place.
+    optimizer : SGDOptimizer or AdamOptimizer
+    history : History
+        Updated in place.
+    rng : numpy.random.RandomState
+        Shuffling, and the seed of the dropout masks.
+    batch_size : int
+    """
+
+    def __init__(self, settings, net, theta, optimizer, history, rng, batch_size):
+        self.settings, self.net, self.theta = settings, net, theta
+        self.optimizer, self.history, self.rng = optimizer, history, rng
+        self.batch_size = batch_size
+        self.ws = Workspace(net, theta, batch_size)
+        self.keep = 1.0 - settings.dropout
+        self.generator, self.masks = None, None
+        if self.keep < 1:  # drawn only when needed, so shuffling matches sklearn's
+            self.generator = np.random.default_rng(
+                rng.randint(np.iinfo(np.int32).max))
+            self.masks = [np.empty(self.ws.lead + (batch_size, u), dtype=theta.dtype)
+                          for u in net.layout.layer_units[1:-1]]
+
+    def run(self, data, validation, max_epochs):
+        """Up to ``max_epochs`` epochs over ``data``; True when the stopping rule
+        ended them.
+
+        Parameters
+        ----------
+        data : tuple ``(X, Y, sample_weight)``
+            Training rows, in the order given.
+        validation : tuple ``(X, Y, sample_weight)`` or None
+            Held-out rows early stopping watches.
+        max_epochs : int
+        """
+        history, settings = self.history, self.settings
+        order = np.arange(len(data[0]))
+        for _ in range(max_epochs):
+            started = time.perf_counter()
+            if settings.shuffle:
+                # Permute the previous order, as scikit-learn does, so that the
+                # same random_state visits rows in the same order as MLPRegressor.
+                order = order[self.rng.permutation(len(order))]
+                rows = tuple(None if a is None else a[order] for a in data)
+            else:
+                rows = data
+            epoch_loss = self.epoch(*rows)
+            history.n_iter += 1
+            history.t += len(order)
+            if not np.isfinite(epoch_loss):
+                raise diverged(epoch_loss, history.n_iter,
+                               f"Lower 'learning_rate_init', {SCALE_HINT}, or set "
+                               f"'global_clipnorm'. {KEPT}")
+            history.loss = epoch_loss
+            history.loss_curve.append(epoch_loss)
+            self.end_epoch(validation, started)
+            self.optimizer.iteration_ends(history.t)
+            if np.min(history.no_improvement_count) > settings.n_iter_no_change:
+                what = ("Validation score" if validation is not None
+                        else "Training loss")
+                msg = (f"{what} did not improve more than tol={settings.tol:f} for "
+                       f"{settings.n_iter_no_change} consecutive epochs.")
+                if self.optimizer.trigger_stopping(msg, settings.verbose):
+                    return True
+                history.no_improvement_count = 0
+        return False
+
+    def epoch(self, X, Y, sample_weight):
+        """One pass over the rows in batches; the mean training loss."""
+        accumulated = 0.0
+        for batch in gen_batches(len(X), self.batch_size):
+            sw = None if sample_weight is None else sample_weight[batch]
+            if sw is not None and not sw.sum() > 0:
+                continue  # all weights zero: this batch carries no information
+            loss = self.step(X[batch], Y[batch], sw)
+            accumulated += loss * (batch.stop - batch.start)
+        return accumulated / len(X)
+
+    def step(self, X, Y, sample_weight):
+        """One gradient step on a batch; its loss before the step."""
+        masks = None
+        if self.masks is not None:
+            masks = [_dropout_mask(self.generator, M, self.keep) for M in self.masks]
+        loss = loss_and_gradient(self.net, self.ws, X, Y, sample_weight, masks)
+        if self.settings.global_clipnorm is not None:
+            clip_gradient(self.ws.grad, self.settings.global_clipnorm)
+        self.optimizer.update_params(self.theta, self.ws.grad)
+        return loss
+
+    def end_epoch(self, validation, started):
+        """Validation metrics, the stopping rule's counters, the verbose line."""
+        history, settings = self.history, self.settings
+        line = f"Iteration {history.n_iter}, loss = {history.loss_curve[-1]:.8f}"
+        if validation is not None:
+            X_val, Y_val, sw_val = validation
+            preds = predict_flat(self.theta, self.net, X_val)
+            val_loss = float(np.mean(weighted_mean_loss(
+                self.net.loss, preds, Y_val, sw_val, self.net.huber_delta)))
+            scores = r2_scores(Y_val, preds, sw_val)
+            history.validation_loss_curve.append(val_loss)
+            history.validation_scores.append(float(np.mean(scores)))
+            # Each member keeps its own best epoch and its own patience counter.
+            stalled = scores < history.best_validation_score + settings.tol
+            history.no_improvement_count = np.where(
+                stalled, history.no_improvement_count + 1, 0)
+            better = scores > history.best_validation_score
+            history.best_theta[better] = self.theta[better]
+            history.best_validation_score = np.where(
+                better, scores, history.best_validation_score)
+            line += (f", validation loss = {val_loss:.8f}, validation R^2 = "
+                     f"{history.validation_scores[-1]:.6f}")
+        else:
+            if history.loss_curve[-1] > history.best_loss - settings.tol:
+                history.no_improvement_count += 1
+            else:
+                history.no_improvement_count = 0
+            history.best_loss = min(history.best_loss, history.loss_curve[-1])
+        if settings.verbose:
+            print(f"{line}, time = {time.perf_counter() - started:.3f}s")
+
+
+def _dropout_mask(generator, M, keep):
+    """Fill ``M`` with ``1/keep`` where a unit is kept and ``0`` elsewhere."""
+    generator.random(out=M, dtype=M.dtype)
+    np.less(M, keep, out=M)
+    M *= 1.0 / keep
+    return M
+
+
+def train(settings, net, start, data, validation, rng, incremental):
+    """Run the stochastic solver from ``start``: ``settings.max_iter`` epochs (one
+    for ``partial_fit``), or fewer when the stopping rule or Ctrl-C ends them.
+
+    Parameters
+    ----------
+    settings : Settings
+    net : Network
+    start : Start
     data : tuple ``(X, Y, sample_weight)``
         Training rows, in time order.
     validation : tuple ``(X, Y, sample_weight)`` or None
-        The rows early stopping watches (stochastic solvers).
+        The rows early stopping watches.
     rng : numpy.random.RandomState
-    first_pass, incremental : bool
+    incremental : bool
+        One epoch, no convergence warning (``partial_fit``).
 
     Returns
     -------
     theta : ndarray of shape (n_networks, n_params)
         The trained parameters (each member's best ones, with early stopping).
-    optimizer : SGDOptimizer, AdamOptimizer or None
+    optimizer : SGDOptimizer or AdamOptimizer
     history : History
     """
-    if est.solver == "lbfgs":
-        theta, history = run_lbfgs(est, theta, net, *data)
-        return theta, None, history
-    # Weights set by hand on an unfitted estimator have no history to continue.
-    continuing = not first_pass and hasattr(est, "t_")
+    theta = start.theta
     watching = validation is not None
-    history = (History.resume(est, watching) if continuing
-               else History.fresh(watching))
-    previous = getattr(est, "_optimizer", None)
-    if incremental and continuing and previous is not None and previous.accepts(theta):
-        optimizer = copy.deepcopy(previous)
-    elif est.solver == "sgd":
-        optimizer = SGDOptimizer(theta, est.learning_rate_init, est.learning_rate,
-                                 est.momentum, est.nesterovs_momentum, est.power_t)
-    else:
-        optimizer = AdamOptimizer(theta, est.learning_rate_init, est.beta_1,
-                                  est.beta_2, est.epsilon)
+    history = start.history or History()
+    history.watch(watching, theta.shape[0])
+    history.n_iter = 0                      # scikit-learn counts each call's epochs
+    optimizer = start.optimizer or make_optimizer(settings, theta)
     if watching:
-        history.best_theta = theta.copy() if continuing else None
-    n_train = len(data[0])
-    batch_size = (min(200, n_train) if est.batch_size == "auto"
-                  else min(est.batch_size, n_train))
-    stopped = run_epochs(est, theta, net, optimizer, history, data, validation, rng,
-                         batch_size, 1 if incremental else est.max_iter)
+        # the starting weights are the previous fit's best, or the first epoch's
+        history.best_theta = theta.copy()
+    loop = EpochLoop(settings, net, theta, optimizer, history, rng,
+                     clip_batch_size(settings.batch_size, len(data[0])))
+    try:
+        stopped = loop.run(data, validation, 1 if incremental else settings.max_iter)
+    except KeyboardInterrupt:
+        # as scikit-learn: keep what the epochs so far learned
+        warn_user("Training interrupted by user.")
+        stopped = True
     if not (stopped or incremental):
-        warnings.warn(
-            f"Stochastic Optimizer: Maximum iterations ({est.max_iter}) reached and "
-            "the optimization hasn't converged yet.",
-            ConvergenceWarning,
-            stacklevel=5,  # train <- _fit <- fit <- _fit_context <- caller
-        )
-    if history.best_theta is not None:
+        warn_user(f"Stochastic Optimizer: Maximum iterations ({settings.max_iter}) "
+                  "reached and the optimization hasn't converged yet.",
+                  ConvergenceWarning)
+    if watching:
         theta = history.best_theta
+    history.best_theta = None
     return theta, optimizer, history
-
-
-def run_lbfgs(est, theta, net, X, Y, sw):
-    """Minimise the full-batch loss with SciPy's L-BFGS-B and the analytic gradient.
-
-    Returns
-    -------
-    theta : ndarray of shape (n_params,)
-        The solution.
-    history : History
-        ``loss_curve`` holds the loss after each L-BFGS iteration.
-    """
-    history = History()
-    ws = Workspace(net, theta.astype(np.float64), len(X))
-    n_networks = theta.shape[0]
-
-    def fun(x):
-        # The members are independent: minimising the sum of their losses
-        # minimises each one.
-        ws.theta[:] = x.reshape(ws.theta.shape)
-        loss = loss_and_gradient(net, ws, X, Y, sw) * n_networks
-        return loss, ws.grad.ravel().copy()
-
-    def record(intermediate_result):
-        history.loss_curve.append(float(intermediate_result.fun) / n_networks)
-        if est.verbose:
-            print(f"Iteration {len(history.loss_curve)}, "
-                  f"loss = {history.loss_curve[-1]:.8f}")
-
-    result = scipy.optimize.minimize(
-        fun, ws.theta.ravel().copy(), method="L-BFGS-B", jac=True,
-        callback=record,
-        options={"maxfun": est.max_fun, "maxiter": est.max_iter, "gtol": est.tol},
-    )
-    if not np.isfinite(result.fun):
-        raise diverged(result.fun, result.nit,
-                       f"{SCALE_HINT.capitalize()} or raise 'alpha'. {KEPT}")
-    if result.status != 0:
-        warnings.warn(
-            f"lbfgs failed to converge after {result.nit} iteration(s) "
-            f"({result.message}). Increase 'max_iter' or 'max_fun', or scale the "
-            "data.",
-            ConvergenceWarning,
-            stacklevel=3,
-        )
-    history.n_iter = int(result.nit)
-    history.best_loss = float(result.fun) / n_networks
-    return result.x.reshape(theta.shape).astype(theta.dtype, copy=False), history

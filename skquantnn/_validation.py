@@ -1,6 +1,8 @@
 """Checks, parameter constraints and splits that both estimators share."""
 
 import math
+import sys
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -237,3 +239,40 @@ def diverged(loss, epoch, advice):
     """
     return ValueError(f"The training loss became {loss} at epoch {epoch}: the "
                       f"weights diverged. {advice}")
+
+
+#: Packages whose frames a warning skips to point at the user's own call.
+_LIBRARY_PACKAGES = ("skquantnn", "sklearn", "scikeras")
+
+
+def warn_user(message, category=UserWarning):
+    """``warnings.warn`` pointing at the user's call: the first frame outside
+    skquantnn, scikit-learn and SciKeras (so a warning from ``fit`` shows the line
+    that called ``fit``, or ``cross_val_score``, not a line of ours)."""
+    frame, level = sys._getframe(1), 2
+    while (frame is not None and frame.f_globals.get("__name__", "").partition(
+            ".")[0] in _LIBRARY_PACKAGES):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
+
+
+def clip_batch_size(batch_size, n_samples):
+    """Rows per mini-batch: ``"auto"`` is ``min(200, n_samples)``; a larger size
+    than the data is clipped with scikit-learn's warning.
+
+    Parameters
+    ----------
+    batch_size : int or "auto"
+    n_samples : int
+        Training rows.
+
+    Returns
+    -------
+    int
+    """
+    if batch_size == "auto":
+        return min(200, n_samples)
+    if batch_size > n_samples:
+        warn_user("Got `batch_size` less than 1 or larger than sample size. It is "
+                  "going to be clipped")
+    return min(batch_size, n_samples)

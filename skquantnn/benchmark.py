@@ -34,7 +34,7 @@ from skquantnn._panel_benchmark import (
     panel_folds,
     run_panel_benchmark,
 )
-from skquantnn._report import DataError, load_csv, write_report
+from skquantnn._report import MODELS, DataError, load_csv, write_report
 from skquantnn.datasets import REAL_SERIES
 from skquantnn.metrics import clark_west_test, diebold_mariano_test, oos_r2_score
 
@@ -42,14 +42,6 @@ __all__ = ["MODELS", "DATASETS", "BenchmarkResult", "DataError", "load_csv",
            "load_dataset", "run_benchmark", "time_series_folds", "write_report",
            "PanelBenchmarkResult", "is_panel", "panel_folds", "run_panel_benchmark"]
 
-#: Short names accepted by ``models`` and the names shown in tables.
-MODELS = {
-    "numpy": "NumpyMLPRegressor",
-    "keras": "KerasMLPRegressor",
-    "ridge": "RidgeCV",
-    "hgb": "HistGradientBoostingRegressor",
-}
-NEURAL_MODELS = ("numpy", "keras")
 #: The built-in data sets: the Keras tutorial's simulated data, real series, and
 #: the simulated panels of Gu, Kelly and Xiu (2020).
 DATASETS = ("tutorial", *REAL_SERIES, *PANEL_DATASETS)

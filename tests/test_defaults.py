@@ -266,7 +266,9 @@ def test_partial_fit_streams_with_the_defaults(smooth):
             model.partial_fit(X[chunk], y[chunk] + 10)
         scores.append(r2_score(y + 10, model.predict(X)))
     np.testing.assert_allclose(model.target_mean_, [y[:100].mean() + 10])
-    assert model.n_iter_ == 60 and len(model.loss_curve_) == 60
+    # as scikit-learn: n_iter_ counts one call's epochs; t_ and the curve carry on
+    assert model.n_iter_ == 1 and len(model.loss_curve_) == 60
+    assert model.t_ == 600 * 10
     assert model.shrinkage_[0] == 0
     assert scores[-1] > max(scores[0] + 0.2, 0.6)
 
@@ -277,7 +279,8 @@ def test_warm_start_continues_the_members(smooth):
                               warm_start=True, random_state=0).fit(X, y)
     first = [c.copy() for c in model.members_coefs_]
     model.fit(X, y)
-    assert model.t_ == 8 * 480 and model.n_iter_ == 8  # the weighing tail held out
+    # the weighing tail is held out; n_iter_ counts this call's epochs, as sklearn
+    assert model.t_ == 8 * 480 and model.n_iter_ == 4 and len(model.loss_curve_) == 8
     assert all(not np.allclose(a, b) for a, b in zip(first, model.members_coefs_,
                                                      strict=True))
 
@@ -370,3 +373,61 @@ def test_warm_start_after_a_pickle_round_trip_continues_every_member(smooth):
     loaded.fit(X, y)
     for a, b in zip(model.members_coefs_, loaded.members_coefs_, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_coefs_are_member_zero_of_several_networks(smooth):
+    X, y = smooth
+    model = NumpyMLPRegressor((4,), n_networks=3, shrinkage=None, max_iter=3,
+                              random_state=0).fit(X, y)
+    others = [c[1:].copy() for c in model.members_coefs_]
+    zeros = [np.zeros_like(c) for c in model.coefs_]
+    model.coefs_ = zeros                         # member 0 only
+    for stacked, rest in zip(model.members_coefs_, others, strict=True):
+        np.testing.assert_array_equal(stacked[0], 0)
+        np.testing.assert_array_equal(stacked[1:], rest)
+    model.coefs_[1][:] = 2.0                     # in place, member 0 only
+    assert np.all(model.members_coefs_[1][0] == 2) and model.members_coefs_[1][1:].std()
+    # predict averages member 0 as it now is with the others
+    members = member_outputs(model, X[:20])[..., 0] * model._network_weight()[0]
+    linear = X[:20] @ model.skip_coef_[:, 0] + model.skip_intercept_[0]
+    np.testing.assert_allclose(model.predict(X[:20]), linear + members.mean(axis=0),
+                               rtol=1e-10)
+    with pytest.raises(ValueError, match="members_coefs_"):
+        model.coefs_ = [np.zeros((4, 5)), np.zeros((5, 1))]
+
+
+def test_setting_members_coefs_sets_every_member(smooth):
+    X, y = smooth
+    model = NumpyMLPRegressor((4,), n_networks=2, shrinkage=None, max_iter=3,
+                              warm_start=True, random_state=0).fit(X, y)
+    one = NumpyMLPRegressor((4,), n_networks=1, shrinkage=None, max_iter=3,
+                            random_state=1).fit(X, y)
+    model.members_coefs_ = [np.stack([c, c]) for c in one.coefs_]
+    model.members_intercepts_ = [np.stack([b, b]) for b in one.intercepts_]
+    model.skip_coef_, model.skip_intercept_ = one.skip_coef_, one.skip_intercept_
+    model.target_mean_, model.target_scale_ = one.target_mean_, one.target_scale_
+    np.testing.assert_allclose(model.predict(X), one.predict(X), rtol=1e-12)
+    with pytest.raises(ValueError, match="n_networks=3"):
+        model.set_params(n_networks=3).fit(X, y)
+
+
+def test_lbfgs_runs_each_member_on_its_own(smooth):
+    # each member ends where a lone network's L-BFGS from its weights ends, with
+    # its own iterations: no shared line search or max_fun budget
+    X, y = smooth
+    kw = dict(SK, hidden_layer_sizes=(6,), solver="lbfgs", max_iter=40,
+              warm_start=True)
+    lone = [NumpyMLPRegressor(**kw, random_state=s).fit(X, y) for s in (0, 1)]
+    starts = [([c.copy() for c in m.coefs_], [b.copy() for b in m.intercepts_])
+              for m in lone]
+    pair = NumpyMLPRegressor(**{**kw, "n_networks": 2})
+    pair.members_coefs_ = [np.stack(layers) for layers in
+                           zip(*(s[0] for s in starts), strict=True)]
+    pair.members_intercepts_ = [np.stack(layers) for layers in
+                                zip(*(s[1] for s in starts), strict=True)]
+    pair.fit(X, y)
+    for k, model in enumerate(lone):
+        model.fit(X, y)
+        for a, b in zip(pair.members_coefs_, model.coefs_, strict=True):
+            np.testing.assert_array_equal(a[k], b)
+    assert pair.n_iter_ == max(m.n_iter_ for m in lone)

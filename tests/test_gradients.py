@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from skquantnn._activations import ACTIVATIONS, DERIVATIVES, LOSS_FUNCTIONS
+from skquantnn._fit_state import Network
 from skquantnn._network import FlatLayout, backward, forward
-from skquantnn._training import Network, Workspace, loss_and_gradient
+from skquantnn._training import Workspace, loss_and_gradient
 
 PENALTIES = {"none": (0.0, 0.0), "l2": (0.3, 0.0), "l1": (0.0, 0.2), "both": (0.3, 0.2)}
 

@@ -168,6 +168,7 @@ def test_sample_weight_equals_repeating_rows(data):
     np.testing.assert_allclose(weighted.predict(X), repeated.predict(X), rtol=1e-6)
 
 
+@pytest.mark.filterwarnings("ignore:Got `batch_size`")  # one batch of every row
 def test_sample_weight_in_minibatches_equals_repeating_rows(data):
     X, y = data
     sw = np.random.RandomState(1).randint(1, 3, len(X)).astype(float)

@@ -95,3 +95,67 @@ def test_optimizers_flush_subnormal_state_every_flush_every_updates(make):
     assert params[0] == subnormal and params[1] == 0.5
     optimizer.update_params(params, no_gradient)
     assert params[0] == 0 and params[1] == 0.5
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("kernel", ["adam", "sgd", "sgd_plain"])
+def test_compiled_kernels_equal_their_numpy_twins_bit_for_bit(dtype, kernel,
+                                                              monkeypatch):
+    import skquantnn._kernels as kernels
+
+    assert kernels.COMPILED     # numba is in the test extra
+    rng = np.random.RandomState(0)
+    state = [rng.normal(size=(3, 57)).astype(dtype) for _ in range(3)]
+    state[2] = np.abs(state[2])                   # Adam's second moment
+    results = []
+    for compiled in (True, False):
+        monkeypatch.setattr(kernels, "COMPILED", compiled)
+        p, m, v = (a.copy() for a in state)
+        scratch = np.empty_like(p)
+        for step in range(20):
+            g = np.random.RandomState(step).normal(size=p.shape).astype(dtype)
+            if kernel == "adam":
+                kernels.adam_update(p, g, m, v, 0.9, 0.999, 3e-7, 1e-3, scratch)
+            else:
+                kernels.sgd_update(p, g, m, 0.05, 0.9, kernel == "sgd", scratch)
+        results.append((p, m, v))
+    for a, b in zip(*results, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("lead", [(), (3,)])
+def test_compiled_relu_kernels_equal_numpy_bit_for_bit(dtype, lead, monkeypatch):
+    from skquantnn._activations import add_bias_and_activate, relu_derivative
+
+    rng = np.random.RandomState(1)
+    Z = rng.normal(size=lead + (20, 7)).astype(dtype)
+    Z[..., 0, 0] = np.nan
+    b = rng.normal(size=lead + (7,)).astype(dtype)
+    dA = rng.normal(size=Z.shape).astype(dtype)
+    results = []
+    for compiled in (True, False):
+        monkeypatch.setattr("skquantnn._kernels.COMPILED", compiled)
+        # a strided view, as the last, shorter batch of an epoch is
+        A = add_bias_and_activate(Z.copy()[..., :15, :], b, "relu")
+        results.append((A, relu_derivative(A, dA.copy()[..., :15, :])))
+    for a, b_ in zip(*results, strict=True):
+        np.testing.assert_array_equal(a, b_)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_fits_with_and_without_compiled_kernels_are_identical(monkeypatch):
+    import skquantnn._kernels as kernels
+    from skquantnn import NumpyMLPRegressor
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 4))
+    y = X[:, 0] ** 2 + rng.normal(size=200)
+    kw = dict(hidden_layer_sizes=(8,), n_networks=3, max_iter=5, random_state=0)
+    fitted = {}
+    for compiled in (True, False):
+        monkeypatch.setattr(kernels, "COMPILED", compiled)
+        fitted[compiled] = [NumpyMLPRegressor(solver=s, **kw).fit(X, y).predict(X)
+                            for s in ("adam", "sgd")]
+    for a, b in zip(fitted[True], fitted[False], strict=True):
+        np.testing.assert_array_equal(a, b)

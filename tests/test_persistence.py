@@ -10,7 +10,7 @@ import skops.io as sio
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skquantnn import NumpyMLPRegressor
+from skquantnn import SKLEARN_MLP_PARAMS, NumpyMLPRegressor
 from skquantnn.datasets import make_economic_regression
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -79,3 +79,16 @@ def test_skops_refuses_untrusted_types_by_default(data, kind, make):
     payload = sio.dumps(make().fit(X, y))
     with pytest.raises(sio.exceptions.UntrustedTypesFoundException):
         sio.loads(payload)
+
+
+@pytest.mark.parametrize("how", ["pickle", "skops"])
+def test_round_trip_keeps_coefs_the_network(data, how):
+    X, y = data
+    model = NumpyMLPRegressor((8,), max_iter=5, random_state=0,
+                              **SKLEARN_MLP_PARAMS).fit(X, y)
+    restored = (pickle.loads(pickle.dumps(model)) if how == "pickle"
+                else skops_round_trip(model, TRUSTED["numpy"]))
+    before = model.predict(X)
+    restored.coefs_[-1][:] = 0.0        # the output layer: predict is its intercept
+    np.testing.assert_allclose(restored.predict(X), restored.intercepts_[-1][0])
+    np.testing.assert_array_equal(model.predict(X), before)

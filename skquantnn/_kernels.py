@@ -1,0 +1,151 @@
+"""Element-wise chains as fused loops, compiled by numba when it is installed:
+the optimizers' updates, and ReLU's bias-and-activation and its derivative.
+
+In NumPy such a chain is one pass over the array per operation (ten for Adam),
+each a separate call; compiled, it is one pass that keeps every element in
+registers. Each kernel has a NumPy twin that performs the same IEEE operations in
+the same order, so both give the same numbers, bit for bit (tested);
+``pip install skquantnn[fast]`` adds numba, and without it the NumPy twins run.
+"""
+
+import numpy as np
+
+try:
+    import numba
+except ImportError:  # the pure-NumPy path
+    numba = None
+
+#: Whether the compiled kernels are used (numba imported).
+COMPILED = numba is not None
+
+
+def adam_update_numpy(params, grads, m, v, beta_1, beta_2, offset, scale, scratch):
+    """Adam's step on scaled moments, in place (see ``AdamOptimizer``)::
+
+        m = beta_1 m + g;   v = beta_2 v + g**2;   p -= scale m / (sqrt(v) + offset)
+    """
+    m *= beta_1
+    m += grads
+    v *= beta_2
+    np.multiply(grads, grads, out=scratch)
+    v += scratch
+    np.sqrt(v, out=scratch)
+    scratch += offset
+    np.divide(m, scratch, out=scratch)
+    scratch *= scale
+    params -= scratch
+
+
+def sgd_update_numpy(params, grads, velocities, learning_rate, momentum, nesterov,
+                     scratch):
+    """SGD's step with (Nesterov) momentum, in place (see ``SGDOptimizer``)::
+
+        v = momentum v - lr g;   p += v   (Nesterov: p += momentum v - lr g)
+    """
+    np.multiply(grads, learning_rate, out=scratch)
+    velocities *= momentum
+    velocities -= scratch
+    if nesterov:
+        params -= scratch
+        np.multiply(velocities, momentum, out=scratch)
+        params += scratch
+    else:
+        params += velocities
+
+
+def _adam_loop(params, grads, m, v, beta_1, beta_2, offset, scale):
+    p, g, m, v = params.reshape(-1), grads.reshape(-1), m.reshape(-1), v.reshape(-1)
+    for i in range(p.size):
+        gi = g[i]
+        mi = m[i] * beta_1 + gi
+        vi = v[i] * beta_2 + gi * gi
+        m[i] = mi
+        v[i] = vi
+        p[i] -= mi / (np.sqrt(vi) + offset) * scale
+
+
+def _sgd_loop(params, grads, velocities, learning_rate, momentum, nesterov):
+    p, g, u = params.reshape(-1), grads.reshape(-1), velocities.reshape(-1)
+    for i in range(p.size):
+        step = g[i] * learning_rate
+        ui = u[i] * momentum - step
+        u[i] = ui
+        if nesterov:
+            p[i] = (p[i] - step) + ui * momentum
+        else:
+            p[i] += ui
+
+
+def _bias_relu_loop(Z, b):
+    for m in range(Z.shape[0]):
+        for i in range(Z.shape[1]):
+            for j in range(Z.shape[2]):
+                z = Z[m, i, j] + b[m, j]
+                Z[m, i, j] = 0.0 if z < 0 else z     # NaN stays NaN, as np.maximum
+
+
+def _relu_derivative_loop(A, dA):
+    for m in range(A.shape[0]):
+        for i in range(A.shape[1]):
+            for j in range(A.shape[2]):
+                dA[m, i, j] = dA[m, i, j] * (1.0 if A[m, i, j] > 0 else 0.0)
+
+
+if COMPILED:
+    # error_model="numpy": no division check, so the loops vectorise; no
+    # fastmath, so every operation rounds as NumPy's does
+    _jit = numba.njit(cache=True, nogil=True, error_model="numpy")
+    _adam_compiled, _sgd_compiled = _jit(_adam_loop), _jit(_sgd_loop)
+    _bias_relu_compiled = _jit(_bias_relu_loop)
+    _relu_derivative_compiled = _jit(_relu_derivative_loop)
+
+
+def adam_update(params, grads, m, v, beta_1, beta_2, offset, scale, scratch):
+    """Adam's step in place: one compiled pass, or :func:`adam_update_numpy`.
+
+    Parameters
+    ----------
+    params, grads, m, v, scratch : ndarray of the same shape, C-contiguous
+        ``m`` and ``v`` are the moments divided by ``1 - beta_1`` and
+        ``1 - beta_2``; ``scratch`` is overwritten (NumPy path only).
+    beta_1, beta_2, offset, scale : float
+    """
+    # scalars in the arrays' type: float32 arrays compute in float32 either way
+    beta_1, beta_2, offset, scale = map(params.dtype.type,
+                                        (beta_1, beta_2, offset, scale))
+    if COMPILED:
+        _adam_compiled(params, grads, m, v, beta_1, beta_2, offset, scale)
+    else:
+        adam_update_numpy(params, grads, m, v, beta_1, beta_2, offset, scale, scratch)
+
+
+def sgd_update(params, grads, velocities, learning_rate, momentum, nesterov,
+               scratch):
+    """SGD's step in place: one compiled pass, or :func:`sgd_update_numpy`."""
+    learning_rate, momentum = map(params.dtype.type, (learning_rate, momentum))
+    if COMPILED:
+        _sgd_compiled(params, grads, velocities, learning_rate, momentum, nesterov)
+    else:
+        sgd_update_numpy(params, grads, velocities, learning_rate, momentum,
+                         nesterov, scratch)
+
+
+def bias_relu(Z, b):
+    """``Z = max(Z + b, 0)`` in place, one compiled pass.
+
+    Parameters
+    ----------
+    Z : ndarray of shape ([n_networks,] n_samples, n_units)
+    b : ndarray of shape ([n_networks,] n_units)
+    """
+    if Z.ndim == 2:
+        Z, b = Z[None], b[None]
+    _bias_relu_compiled(Z, b)
+
+
+def relu_derivative(A, dA):
+    """``dA *= (A > 0)`` in place, one compiled pass; shapes as :func:`bias_relu`'s
+    ``Z``."""
+    if A.ndim == 2:
+        A, dA = A[None], dA[None]
+    _relu_derivative_compiled(A, dA)
