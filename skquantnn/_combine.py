@@ -1,29 +1,35 @@
 """NumpyMLPRegressor's parts, how one fit makes them, and how they make one forecast,
 in the target's own units::
 
-    y_hat = mean + scale * (x @ W_skip + c_skip + w * avg_k net_k(soft_clip(x)))
+    y_hat = mean + scale * (x @ W_skip + c_skip + w * avg_k net_k(h(x)))
 
 ``mean`` and ``scale`` standardise the target; the skip connection ``W_skip, c_skip``
-is a ridge regression fitted in closed form (:func:`ridge_loo`); the hidden
-layers of every member ``net_k`` learn what it leaves, and their average enters
-with the weight ``w = 1 - shrinkage`` (:func:`shrinkage_weight`), so a network with
-no evidence of skill falls back to the linear forecast, and with no skip
-connection, to the training mean.
+is a ridge regression fitted in closed form (:func:`skquantnn._ridge.fit_skip`);
+the hidden layers of every member ``net_k`` learn what it leaves from ``h(x)``,
+the inputs that pass a screen for non-linear evidence
+(:mod:`skquantnn._screening`), each encoded piecewise-linearly
+(:class:`skquantnn._embedding.HiddenInputs`); their average enters with the weight
+``w = 1 - shrinkage`` (:func:`shrinkage_weight`), so a network with no evidence of
+skill falls back to the linear forecast, and with no skip connection, to the
+training mean.
+
+A fit runs in two steps, because the network's first layer is as wide as what the
+screen keeps: :func:`plan_fit` splits the rows, fits the linear part and chooses
+the hidden layers' inputs; :func:`train_parts` trains the members, weighs them and
+refits the skip connection on every row.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 
+from skquantnn._embedding import HiddenInputs, quantile_edges
+from skquantnn._fit_state import History
 from skquantnn._lbfgs import train_lbfgs
-from skquantnn._network import soft_clip
+from skquantnn._ridge import fit_skip
+from skquantnn._screening import screen_features
 from skquantnn._training import predict_flat, train
 from skquantnn._validation import MIN_HELD_OUT_ROWS, SCALE_HINT, split_rows
-
-#: Ridge penalties tried by :func:`ridge_loo`, per unit of total sample weight:
-#: from almost least squares (1e-6) to almost the mean (1e3), whatever the scale
-#: of the sample, for inputs standardised to unit variance.
-RIDGE_PENALTIES = np.logspace(-6, 3, 37)
 
 #: Penalty, in residual variances, on the fit the hidden layers add to the
 #: weighing rows (2 is Akaike's penalty for one parameter).
@@ -48,68 +54,6 @@ def weighted_mean_scale(Y, sample_weight=None):
     scale = np.sqrt(var)
     tiny = scale <= np.finfo(Y.dtype).eps * np.maximum(np.abs(mean), 1.0)
     return mean, np.where(tiny, 1.0, scale).astype(Y.dtype)
-
-
-def ridge_loo(X, Y, sample_weight=None, penalties=RIDGE_PENALTIES):
-    """Ridge regression with its penalty chosen by leave-one-out cross-validation.
-
-    Minimises ``sum_i w_i ||y_i - x_i W - c||^2 + alpha ||W||^2`` for each
-    ``alpha = penalty * sum(w)`` and keeps the one with the smallest
-    leave-one-out error, computed in closed form (as scikit-learn's ``RidgeCV``)::
-
-        LOO(alpha) = sum_i w_i ||r_i / (1 - h_i)||^2
-
-    with ``r_i`` the residual of row ``i`` and ``h_i = x_i (X'WX + alpha)^-1 x_i'``
-    the leverage of one copy of it (intercept included). Leaving out one unit of
-    weight at a time makes integer weights and repeated rows give the same
-    criterion, so the same fit.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-    Y : ndarray of shape (n_samples, n_outputs)
-    sample_weight : ndarray of shape (n_samples,) or None
-    penalties : ndarray of shape (n_alphas,)
-
-    Returns
-    -------
-    coef : ndarray of shape (n_features, n_outputs)
-    intercept : ndarray of shape (n_outputs,)
-    alpha : float
-    """
-    X64, Y64 = X.astype(np.float64), Y.astype(np.float64)
-    w = np.ones(len(X)) if sample_weight is None else sample_weight.astype(np.float64)
-    n_w = w.sum()
-    x_mean, y_mean = w @ X64 / n_w, w @ Y64 / n_w
-    Xc, Yc = X64 - x_mean, Y64 - y_mean
-    # the weighted Gram matrix's eigenvectors: only (n_features,)-sized pieces, no
-    # (n_samples, n_features) factor beyond the centred X itself
-    with np.errstate(over="ignore", invalid="ignore"):
-        gram = (Xc * w[:, None]).T @ Xc
-    if not np.isfinite(gram).all():
-        raise ValueError(
-            "The skip connection's ridge regression overflowed: the inputs are "
-            f"too large. Please {SCALE_HINT}, or set skip_connection=False.")
-    d2, V = np.linalg.eigh(gram)
-    d2 = np.maximum(d2, 0.0)                         # squared singular values
-    P = Xc @ V                                       # (n_samples, n_features)
-    PtWY = P.T @ (w[:, None] * Yc)                   # (n_features, n_outputs)
-    P2 = P**2
-    alphas = penalties * n_w
-    errors = np.empty(len(alphas))
-    # one penalty at a time: memory stays of the order of the data
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for a, alpha in enumerate(alphas):
-            inverse = 1.0 / (d2 + alpha)
-            fitted = P @ (inverse[:, None] * PtWY)
-            leverage = 1.0 / n_w + P2 @ inverse
-            loo = (Yc - fitted) / (1.0 - leverage)[:, None]
-            errors[a] = w @ (loo**2).sum(axis=1)
-    errors = np.where(np.isfinite(errors), errors, np.inf)
-    alpha = alphas[int(np.argmin(errors))] if np.isfinite(errors).any() else alphas[-1]
-    coef = V @ (PtWY / (d2 + alpha)[:, None])
-    intercept = y_mean - x_mean @ coef
-    return coef.astype(X.dtype), intercept.astype(X.dtype), float(alpha)
 
 
 def shrinkage_weight(T, N, sample_weight=None, penalty=GAIN_PENALTY):
@@ -173,7 +117,8 @@ class LinearPart:
     alpha: float | None
 
     @classmethod
-    def fit(cls, X, Y, sample_weight, *, standardize, skip, centre):
+    def fit(cls, X, Y, sample_weight, *, standardize, skip, centre, dates=None,
+            prior_variance=None):
         """Scale ``Y`` (standardise, or only centre, or neither) and fit the skip
         connection to the scaled target, on these rows."""
         n_outputs, dtype = Y.shape[1], X.dtype
@@ -185,7 +130,9 @@ class LinearPart:
             mean, scale = np.zeros(n_outputs), np.ones(n_outputs)
         part = cls(mean.astype(dtype), scale.astype(dtype), None,
                    np.zeros(n_outputs, dtype), None)
-        return part.refit(X, Y, sample_weight) if skip else part
+        if not skip:
+            return part
+        return part.refit(X, Y, sample_weight, dates, prior_variance)
 
     @classmethod
     def of(cls, est):
@@ -196,10 +143,10 @@ class LinearPart:
         return cls(mean, scale, coef, (est.skip_intercept_ - mean) / scale,
                    est.skip_alpha_)
 
-    def refit(self, X, Y, sample_weight):
+    def refit(self, X, Y, sample_weight, dates=None, prior_variance=None):
         """The same scaling with the skip connection fitted on these rows."""
-        coef, intercept, alpha = ridge_loo(X, (Y - self.mean) / self.scale,
-                                           sample_weight)
+        coef, intercept, alpha = fit_skip(X, (Y - self.mean) / self.scale,
+                                          sample_weight, dates, prior_variance)
         return LinearPart(self.mean, self.scale, coef, intercept, alpha)
 
     @property
@@ -223,27 +170,133 @@ class LinearPart:
         return T
 
 
-def fit_parts(settings, net, start, X, Y, sample_weight, rng, incremental,
-              kept=None, dates=None):
-    """One fit: split the rows, fit the linear part, train the members on what it
-    leaves, weigh them, and refit the skip connection on every row.
+@dataclass
+class FitPlan:
+    """What :func:`plan_fit` decides before the members train.
+
+    Attributes
+    ----------
+    train_rows : slice
+    stop_rows, weigh_rows : slice or None
+        Rows early stopping watches, and rows that weigh the members.
+    linear : LinearPart
+        Fitted on the training rows.
+    target : ndarray of shape (n_samples, n_outputs)
+        What the hidden layers learn, on every row.
+    inputs : HiddenInputs
+        What the hidden layers see.
+    """
+
+    train_rows: slice
+    stop_rows: slice | None
+    weigh_rows: slice | None
+    linear: LinearPart
+    target: np.ndarray
+    inputs: HiddenInputs
+
+
+def choose_inputs(settings, X, T, sample_weight):
+    """The hidden layers' inputs, from the training rows: the features that pass
+    the screen (every feature without one) and their bin edges.
+
+    Parameters
+    ----------
+    settings : Settings
+    X : ndarray of shape (n_samples, n_features)
+    T : ndarray of shape (n_samples, n_outputs)
+        What the linear part leaves.
+    sample_weight : ndarray of shape (n_samples,) or None
+
+    Returns
+    -------
+    HiddenInputs
+    """
+    clip = HiddenInputs(soft_clip=settings.soft_clip)
+    Xc = clip.clipped(X)
+    features = None
+    if settings.screening_level is not None:
+        features = screen_features(Xc, T, settings.n_bins, settings.screening_level,
+                                   settings.max_hidden_features, sample_weight)
+    edges = None
+    if settings.embedding is not None:
+        chosen = Xc if features is None else Xc[:, features]
+        edges = quantile_edges(chosen, settings.n_bins, sample_weight)
+    return HiddenInputs(features, edges, settings.soft_clip)
+
+
+def plan_fit(settings, X, Y, sample_weight, incremental, kept=None, inputs=None,
+             dates=None):
+    """Split the rows, fit the linear part on the training rows, and choose what
+    the hidden layers see.
+
+    Parameters
+    ----------
+    settings : Settings
+    X : ndarray of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples, n_outputs)
+    sample_weight : ndarray of shape (n_samples,) or None
+    incremental : bool
+        ``partial_fit``: one epoch on every row, nothing held out.
+    kept : tuple ``(LinearPart, shrinkage)`` or None
+        What a ``partial_fit`` after the first keeps from the first.
+    inputs : HiddenInputs or None
+        The inputs a warm start or a ``partial_fit`` keeps; None chooses them.
+    dates : ndarray of shape (n_samples,), default=None
+        A panel's non-decreasing date codes: held-out rows are whole dates, and
+        the skip connection's penalty is chosen on folds of whole dates.
+
+    Returns
+    -------
+    FitPlan
+    """
+    sw = sample_weight
+    stochastic = settings.solver != "lbfgs" and not incremental
+    stopping = settings.early_stopping if stochastic else False
+    weighing = settings.shrinkage == "auto" and not incremental
+    train_rows, stop_rows, weigh_rows = split_rows(
+        len(X), stopping, weighing, settings.validation_fraction,
+        settings.validation_gap, dates)
+    sw_train = None if sw is None else sw[train_rows]
+    if kept is not None:
+        linear = kept[0]     # partial_fit keeps the first call's
+    else:
+        linear = LinearPart.fit(
+            X[train_rows], Y[train_rows], sw_train,
+            standardize=settings.standardize_target, skip=settings.skip_connection,
+            centre=settings.shrinkage is not None,
+            dates=None if dates is None else dates[train_rows],
+            prior_variance=settings.skip_prior_variance)
+    T = linear.hidden_target(X, Y)
+    if not np.isfinite(T).all():
+        raise ValueError(
+            "The target scaling or the skip connection overflowed: the inputs or "
+            f"targets are too large to fit. {SCALE_HINT.capitalize()}. The "
+            "estimator keeps the weights it had before this call.")
+    if inputs is None:
+        inputs = choose_inputs(settings, X[train_rows], T[train_rows], sw_train)
+    return FitPlan(train_rows, stop_rows, weigh_rows, linear, T, inputs)
+
+
+def train_parts(settings, net, start, plan, X, Y, sample_weight, rng, incremental,
+                kept=None, dates=None):
+    """Train the members on what the linear part leaves, weigh them, and refit the
+    skip connection on every row.
 
     Parameters
     ----------
     settings : Settings
     net : Network
+        Its first layer is as wide as ``plan.inputs`` makes the input.
     start : Start
         The members' starting parameters and what the fit continues.
+    plan : FitPlan
     X : ndarray of shape (n_samples, n_features)
     Y : ndarray of shape (n_samples, n_outputs)
     sample_weight : ndarray of shape (n_samples,) or None
     rng : numpy.random.RandomState
     incremental : bool
-        ``partial_fit``: one epoch on every row, nothing held out.
     kept : tuple ``(LinearPart, shrinkage)`` or None
-        What a ``partial_fit`` after the first keeps from the first.
     dates : ndarray of shape (n_samples,), default=None
-        A panel's non-decreasing date codes: held-out rows are whole dates.
 
     Returns
     -------
@@ -254,52 +307,48 @@ def fit_parts(settings, net, start, X, Y, sample_weight, rng, incremental,
     shrinkage : ndarray of shape (n_outputs,)
     """
     sw = sample_weight
-    stochastic = settings.solver != "lbfgs" and not incremental
-    stopping = settings.early_stopping if stochastic else False
-    weighing = settings.shrinkage == "auto" and not incremental
-    train_rows, stop_rows, weigh_rows = split_rows(
-        len(X), stopping, weighing, settings.validation_fraction,
-        settings.validation_gap, dates)
-    if kept is not None:
-        linear = kept[0]     # partial_fit keeps the first call's
-    else:
-        linear = LinearPart.fit(
-            X[train_rows], Y[train_rows], None if sw is None else sw[train_rows],
-            standardize=settings.standardize_target, skip=settings.skip_connection,
-            centre=settings.shrinkage is not None)
-    T = linear.hidden_target(X, Y)
-    if not np.isfinite(T).all():
-        raise ValueError(
-            "The target scaling or the skip connection overflowed: the inputs or "
-            f"targets are too large to fit. {SCALE_HINT.capitalize()}. The "
-            "estimator keeps the weights it had before this call.")
-    X_hidden = X if settings.soft_clip is None else soft_clip(X, settings.soft_clip)
+    X_hidden = plan.inputs.transform(X)
 
     def rows(part):
         if part is None:
             return None
-        return X_hidden[part], T[part], None if sw is None else sw[part]
+        return X_hidden[part], plan.target[part], None if sw is None else sw[part]
 
-    if settings.solver == "lbfgs":
-        theta, history = train_lbfgs(settings, net, start, *rows(train_rows))
-        optimizer = None
-    else:
-        theta, optimizer, history = train(settings, net, start, rows(train_rows),
-                                          rows(stop_rows), rng, incremental)
     n_outputs = Y.shape[1]
-    if settings.shrinkage is None:
-        shrinkage = np.zeros(n_outputs)
-    elif settings.shrinkage != "auto":
-        shrinkage = np.full(n_outputs, float(settings.shrinkage))
-    elif incremental:
-        shrinkage = np.zeros(n_outputs) if kept is None else kept[1]
-    elif weigh_rows is None:
-        shrinkage = np.ones(n_outputs)    # too few rows to weigh the hidden layers
+    linear = plan.linear
+    if X_hidden.shape[1] == 0:
+        # nothing passed the screen: the hidden layers have nothing to learn
+        theta, optimizer = start.theta, None
+        history = (start.history or History()).watch(False, theta.shape[0])
+        history.n_iter = 0
+        shrinkage = np.ones(n_outputs)
     else:
-        X_w, T_w, sw_w = rows(weigh_rows)
-        N = predict_flat(theta, net, X_w).mean(axis=0)
-        shrinkage = 1.0 - shrinkage_weight(T_w, N, sw_w)
+        if settings.solver == "lbfgs":
+            theta, history = train_lbfgs(settings, net, start, *rows(plan.train_rows))
+            optimizer = None
+        else:
+            theta, optimizer, history = train(
+                settings, net, start, rows(plan.train_rows), rows(plan.stop_rows), rng,
+                incremental)
+        shrinkage = _shrinkage(settings, theta, net, rows(plan.weigh_rows),
+                               n_outputs, incremental, kept)
+    train_rows = plan.train_rows
     if settings.skip_connection and train_rows.stop - train_rows.start < len(X):
         # refit on every row: the held-out tail is the most recent past
-        linear = linear.refit(X, Y, sw)
+        linear = linear.refit(X, Y, sw, dates, settings.skip_prior_variance)
     return theta, optimizer, history, linear, shrinkage
+
+
+def _shrinkage(settings, theta, net, weigh, n_outputs, incremental, kept):
+    """The shrinkage of the members' forecast, per output (see the parameter)."""
+    if settings.shrinkage is None:
+        return np.zeros(n_outputs)
+    if settings.shrinkage != "auto":
+        return np.full(n_outputs, float(settings.shrinkage))
+    if incremental:
+        return np.zeros(n_outputs) if kept is None else kept[1]
+    if weigh is None:
+        return np.ones(n_outputs)    # too few rows to weigh the hidden layers
+    X_w, T_w, sw_w = weigh
+    N = predict_flat(theta, net, X_w).mean(axis=0)
+    return 1.0 - shrinkage_weight(T_w, N, sw_w)

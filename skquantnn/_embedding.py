@@ -24,6 +24,8 @@ rows); its derivative, for gradients with respect to the inputs, is::
 and 0 elsewhere.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 
 
@@ -46,6 +48,8 @@ def quantile_edges(X, n_bins, sample_weight=None):
         smallest and largest value among rows of positive weight. Repeated values
         give bins of width 0, which encode as a constant 0.
     """
+    if X.shape[1] == 0:
+        return np.empty((n_bins + 1, 0), dtype=X.dtype)
     if sample_weight is None:
         sample_weight = np.ones(len(X))
     kept = sample_weight > 0
@@ -121,3 +125,91 @@ def encode_derivative(X, features, edges):
     inside = (Xf[:, :, None] > lower.T) & (Xf[:, :, None] < edges[1:].T)
     out[:, :, 1:] = inside * inverse.T
     return out.reshape(n, -1)
+
+
+def soft_clip(X, limit):
+    """RealMLP's smooth clipping of standardised inputs, ``x / sqrt(1 + (x/c)^2)``.
+
+    Close to the identity for ``|x| << c`` and bounded by ``c``, so a network never
+    sees inputs far outside the range it was trained on.
+    """
+    return X / np.hypot(1.0, X / limit)     # hypot: no overflow for huge x
+
+
+def soft_clip_derivative(X, limit):
+    """``d soft_clip / dx = (1 + (x/c)^2) ** -1.5``."""
+    return np.hypot(1.0, X / limit) ** -3
+
+
+@dataclass(frozen=True)
+class HiddenInputs:
+    """What the hidden layers see of the inputs ``x``, in three optional steps::
+
+        x -> soft_clip(x, c) -> the chosen features -> encode (clipped x, bins)
+
+    Attributes
+    ----------
+    features : ndarray of int of shape (n_chosen,) or None
+        The columns the hidden layers see; None for every column.
+    edges : ndarray of shape (n_bins + 1, n_chosen) or None
+        The encoding's bin edges; None feeds the chosen columns as they are.
+    soft_clip : float or None
+        ``c`` of :func:`soft_clip`, applied first; None skips it.
+    """
+
+    features: np.ndarray | None = None
+    edges: np.ndarray | None = None
+    soft_clip: float | None = None
+
+    def n_columns(self, n_features):
+        """Width of :meth:`transform`'s output for ``n_features`` inputs."""
+        chosen = n_features if self.features is None else len(self.features)
+        return chosen if self.edges is None else chosen * len(self.edges)
+
+    def clipped(self, X):
+        """``X`` after the soft clipping (itself without one)."""
+        return X if self.soft_clip is None else soft_clip(X, self.soft_clip)
+
+    def transform(self, X):
+        """The hidden layers' input.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_columns)
+        """
+        X = self.clipped(X)
+        features = (np.arange(X.shape[1]) if self.features is None
+                    else self.features)
+        if self.edges is not None:
+            return encode(X, features, self.edges)
+        return X if self.features is None else X[:, features]
+
+    def input_gradient(self, X, dH):
+        """The chain rule back through :meth:`transform`.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_features)
+        dH : ndarray of shape (n_samples, n_columns)
+            A gradient with respect to the hidden layers' input.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_features)
+            The gradient with respect to ``X``.
+        """
+        Xc = self.clipped(X)
+        features = (np.arange(X.shape[1]) if self.features is None
+                    else self.features)
+        if self.edges is not None:
+            per_column = dH * encode_derivative(Xc, features, self.edges)
+            dH = per_column.reshape(len(X), len(features), -1).sum(axis=2)
+        dX = np.zeros(X.shape, dtype=np.result_type(X, dH))
+        dX[:, features] = dH
+        if self.soft_clip is not None:
+            dX *= soft_clip_derivative(X, self.soft_clip)
+        return dX

@@ -43,7 +43,12 @@ class Settings:
     shrinkage: object
     standardize_target: bool
     skip_connection: bool
+    skip_prior_variance: float | None
     soft_clip: float | None
+    embedding: str | None
+    n_bins: int
+    screening_level: float | None
+    max_hidden_features: int
 
     @classmethod
     def of(cls, params):

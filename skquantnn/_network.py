@@ -102,33 +102,37 @@ def glorot_uniform_init(layer_units, activation, random_state, dtype):
     return coefs, intercepts
 
 
-def init_members(layout, n_networks, activation, random_state, dtype):
+def init_members(layout, n_networks, activation, random_state, dtype,
+                 zero_output=False):
     """``n_networks`` independent initialisations, one per row of the result.
 
     Member 0 draws first, so one network gets exactly scikit-learn's weights.
+
+    Parameters
+    ----------
+    layout : FlatLayout
+    n_networks : int
+    activation : str
+    random_state : numpy.random.RandomState
+    dtype : dtype
+    zero_output : bool, default=False
+        Set the output layer's weights and bias to 0 after drawing them (the
+        draws stay the same): every member then starts by forecasting 0, and
+        learns a correction to what the skip connection forecasts.
 
     Returns
     -------
     theta : ndarray of shape (n_networks, n_params)
     """
-    return np.stack([
+    theta = np.stack([
         layout.pack(*glorot_uniform_init(layout.layer_units, activation,
                                          random_state, dtype), dtype)
         for _ in range(n_networks)])
-
-
-def soft_clip(X, limit):
-    """RealMLP's smooth clipping of standardised inputs, ``x / sqrt(1 + (x/c)^2)``.
-
-    Close to the identity for ``|x| << c`` and bounded by ``c``, so a network never
-    sees inputs far outside the range it was trained on.
-    """
-    return X / np.hypot(1.0, X / limit)     # hypot: no overflow for huge x
-
-
-def soft_clip_derivative(X, limit):
-    """``d soft_clip / dx = (1 + (x/c)^2) ** -1.5``."""
-    return np.hypot(1.0, X / limit) ** -3
+    if zero_output:
+        coefs, intercepts = layout.unpack(theta)
+        coefs[-1][...] = 0
+        intercepts[-1][...] = 0
+    return theta
 
 
 def forward(X, coefs, intercepts, activation, out_activation, masks=None, out=None):

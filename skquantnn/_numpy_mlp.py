@@ -20,9 +20,10 @@ from skquantnn._activations import (
     LOSS_FUNCTIONS,
     canonical_activation,
 )
-from skquantnn._combine import LinearPart, fit_parts
+from skquantnn._combine import LinearPart, plan_fit, train_parts
+from skquantnn._embedding import HiddenInputs
 from skquantnn._fit_state import History, Network, Settings, Start
-from skquantnn._network import FlatLayout, forward, init_members, soft_clip
+from skquantnn._network import FlatLayout, forward, init_members
 from skquantnn._panel import in_date_order
 from skquantnn._validation import (
     SHARED_CONSTRAINTS,
@@ -35,13 +36,16 @@ _ACTIVATION_NAMES = set(ACTIVATIONS) | set(ACTIVATION_ALIASES)
 
 #: The settings that make :class:`NumpyMLPRegressor` the network of
 #: scikit-learn's ``MLPRegressor`` (and of this package's first release): one
-#: network on the raw target, no skip connection, no clipping, no shrinkage, no
-#: early stopping. ``NumpyMLPRegressor(**SKLEARN_MLP_PARAMS)``.
+#: network on the raw target and every input as it is, no skip connection, no
+#: clipping, no shrinkage, no early stopping.
+#: ``NumpyMLPRegressor(**SKLEARN_MLP_PARAMS)``.
 SKLEARN_MLP_PARAMS = {
     "n_networks": 1,
     "standardize_target": False,
     "skip_connection": False,
     "soft_clip": None,
+    "embedding": None,
+    "screening_level": None,
     "shrinkage": None,
     "early_stopping": False,
     "validation_fraction": 0.1,
@@ -346,7 +350,12 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         "n_networks": [Interval(Integral, 1, None, closed="left")],
         "standardize_target": ["boolean"],
         "skip_connection": ["boolean"],
+        "skip_prior_variance": [None, Interval(Real, 0, None, closed="neither")],
         "soft_clip": [None, Interval(Real, 0, None, closed="neither")],
+        "embedding": [None, StrOptions({"piecewise_linear"})],
+        "n_bins": [Interval(Integral, 1, None, closed="left")],
+        "screening_level": [None, Interval(Real, 0, 1, closed="neither")],
+        "max_hidden_features": [Interval(Integral, 1, None, closed="left")],
         "shrinkage": [None, StrOptions({"auto"}), Interval(Real, 0, 1, closed="both")],
     }
 
@@ -387,7 +396,12 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         n_networks=5,
         standardize_target=True,
         skip_connection=True,
+        skip_prior_variance=0.025,
         soft_clip=None,
+        embedding="piecewise_linear",
+        n_bins=8,
+        screening_level=0.01,
+        max_hidden_features=16,
         shrinkage="auto",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -424,7 +438,12 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         self.n_networks = n_networks
         self.standardize_target = standardize_target
         self.skip_connection = skip_connection
+        self.skip_prior_variance = skip_prior_variance
         self.soft_clip = soft_clip
+        self.embedding = embedding
+        self.n_bins = n_bins
+        self.screening_level = screening_level
+        self.max_hidden_features = max_hidden_features
         self.shrinkage = shrinkage
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -544,8 +563,13 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         y_pred = self._linear_part(X) + members.mean(axis=0)
         return y_pred, members.std(axis=0) if return_std else None
 
+    def _hidden_inputs(self):
+        """What the fitted hidden layers see of ``X`` (a HiddenInputs)."""
+        return HiddenInputs(self.hidden_features_, self.embedding_edges_,
+                            self.soft_clip)
+
     def _hidden_input(self, X):
-        return X if self.soft_clip is None else soft_clip(X, self.soft_clip)
+        return self._hidden_inputs().transform(X)
 
     def _network_weight(self):
         """What multiplies each member's output: the target scale times the
@@ -625,23 +649,30 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         if sw is not None:
             sw = _check_sample_weight(sw, X, dtype=X.dtype, ensure_non_negative=True)
         rng = check_random_state(self.random_state)
-        net = self._network([X.shape[1], *hidden, Y.shape[1]])
-        if first_pass:
-            start = Start(init_members(net.layout, self.n_networks, net.activation,
-                                       rng, X.dtype))
-        else:
-            start = self._continuation(net.layout, X.dtype, incremental)
-        # partial_fit keeps the first call's target scaling, skip and shrinkage
+        settings = Settings.of(self.get_params())
+        # partial_fit keeps the first call's target scaling, skip and shrinkage;
+        # a warm start or a partial_fit keeps what the hidden layers see
         kept = ((LinearPart.of(self), self.shrinkage_)
                 if incremental and "target_mean_" in vars(self) else None)
+        inputs = (self._hidden_inputs()
+                  if not first_pass and "hidden_features_" in vars(self) else None)
 
         with np.errstate(over="ignore", invalid="ignore"):
             # A diverging loss is reported as one clear error by the loops.
-            fitted_parts = fit_parts(Settings.of(self.get_params()), net, start, X,
-                                     Y, sw, rng, incremental, kept, dates)
+            plan = plan_fit(settings, X, Y, sw, incremental, kept, inputs, dates)
+            n_inputs = plan.inputs.n_columns(X.shape[1])
+            net = self._network([n_inputs, *hidden, Y.shape[1]])
+            if first_pass:
+                start = Start(init_members(
+                    net.layout, self.n_networks, net.activation, rng, X.dtype,
+                    zero_output=self.skip_connection))
+            else:
+                start = self._continuation(net.layout, X.dtype, incremental)
+            fitted_parts = train_parts(settings, net, start, plan, X, Y, sw, rng,
+                                       incremental, kept, dates)
 
         # Commit only now: an exception above leaves the previous fit untouched.
-        self._commit(net, *fitted_parts, y.ndim == 1)
+        self._commit(net, plan.inputs, *fitted_parts, y.ndim == 1)
         return self
 
     def _continuation(self, layout, dtype, incremental):
@@ -666,8 +697,11 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
                      and previous.accepts(theta) else None)
         return Start(theta, history, optimizer)
 
-    def _commit(self, net, theta, optimizer, history, linear, shrinkage, y_1d):
+    def _commit(self, net, inputs, theta, optimizer, history, linear, shrinkage,
+                y_1d):
         n_outputs = len(linear.mean)
+        self.hidden_features_ = inputs.features
+        self.embedding_edges_ = inputs.edges
         self.target_mean_, self.target_scale_ = linear.mean, linear.scale
         self.skip_coef_ = (
             np.zeros((self.n_features_in_, n_outputs), linear.mean.dtype)

@@ -86,26 +86,26 @@ def _model_input_gradient(model, X, output):
 
 
 def _numpy_mlp_input_gradient(model, X, output):
-    """Analytic backprop through every member and the soft clipping, plus the skip
-    connection: ``skip_coef + w * mean_k dnet_k/dx`` with ``w`` the weight of the
-    hidden layers' forecast."""
+    """Analytic backprop through every member and the hidden layers' input stage
+    (soft clipping, chosen features, their encoding), plus the skip connection:
+    ``skip_coef + w * mean_k dnet_k/dx`` with ``w`` the weight of the hidden
+    layers' forecast."""
     from skquantnn._activations import canonical_activation
-    from skquantnn._network import FlatLayout, backward, forward, soft_clip_derivative
+    from skquantnn._network import FlatLayout, backward, forward
 
     X = X.astype(model.coefs_[0].dtype, copy=False)
+    inputs = model._hidden_inputs()
     activation = canonical_activation(model.activation)
-    H, D = forward(model._hidden_input(X), model.members_coefs_,
+    H, D = forward(inputs.transform(X), model.members_coefs_,
                    model.members_intercepts_, activation, model.out_activation_)
     n_networks = len(model.members_coefs_[0])
     dY = np.zeros((n_networks, len(X), model.n_outputs_), dtype=X.dtype)
     dY[:, :, output] = model._network_weight()[output] / n_networks
     layout = FlatLayout([c.shape[0] for c in model.coefs_] + [model.n_outputs_])
     scratch = layout.unpack(np.empty((n_networks, layout.size), dtype=X.dtype))
-    dX = backward(dY, H, D, model.members_coefs_, activation, model.out_activation_,
+    dH = backward(dY, H, D, model.members_coefs_, activation, model.out_activation_,
                   *scratch, input_gradient=True).sum(axis=0)
-    if model.soft_clip is not None:
-        dX *= soft_clip_derivative(X, model.soft_clip)
-    return dX + model.skip_coef_[:, output]
+    return inputs.input_gradient(X, dH) + model.skip_coef_[:, output]
 
 
 def _keras_input_gradient(keras_model, X, output):

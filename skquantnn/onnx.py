@@ -155,12 +155,11 @@ def _dense_chain(x, steps, dtype, opv):
     return x
 
 
-def _convert_numpy(scope, operator, container):
+def _hidden_graph(est, X, dtype, opv):
+    """The hidden layers' input stage: soft clip, chosen features, encoding (see
+    ``skquantnn._embedding.HiddenInputs``)."""
     from skl2onnx.algebra import onnx_ops
 
-    est = operator.raw_operator
-    dtype, opv = _float_type(operator), container.target_opset
-    X = operator.inputs[0]
     hidden = X
     if est.soft_clip is not None:
         scaled = onnx_ops.OnnxDiv(X, np.array([est.soft_clip], dtype=dtype),
@@ -170,31 +169,75 @@ def _convert_numpy(scope, operator, container):
             onnx_ops.OnnxMul(scaled, scaled, op_version=opv), op_version=opv),
             op_version=opv)
         hidden = onnx_ops.OnnxDiv(X, norm, op_version=opv)
-    # one network: plain 2-D weights, no member axis to average over
-    single = len(est.members_coefs_[0]) == 1
-    steps = []
-    n_layers = len(est.members_coefs_)
-    for layer, (W, b) in enumerate(zip(est.members_coefs_, est.members_intercepts_,
-                                       strict=True)):
-        W, b = np.asarray(W), np.asarray(b)
-        steps.append(("dense", W[0], b[0]) if single else ("dense", W, b))
-        last = layer == n_layers - 1
-        steps.append(("act", est.out_activation_ if last else
-                      canonical_activation(est.activation)))
-    out = _dense_chain(hidden, steps, dtype, opv)        # ([k,] N, n_outputs)
-    if not single:
-        out = onnx_ops.OnnxReduceMean(out, np.array([0], dtype=np.int64),
-                                      keepdims=0, op_version=opv)
-    weight = est._network_weight()
-    if not np.all(weight == 1):
-        out = onnx_ops.OnnxMul(out, weight.astype(dtype), op_version=opv)
-    if est.skip_connection:
-        linear = onnx_ops.OnnxMatMul(X, est.skip_coef_.astype(dtype), op_version=opv)
-        out = onnx_ops.OnnxAdd(out, onnx_ops.OnnxAdd(
-            linear, est.skip_intercept_.astype(dtype), op_version=opv),
+    if est.hidden_features_ is not None:
+        hidden = onnx_ops.OnnxGather(
+            hidden, np.asarray(est.hidden_features_, dtype=np.int64), axis=1,
             op_version=opv)
+    edges = est.embedding_edges_
+    if edges is None:
+        return hidden
+    n_bins, k = len(edges) - 1, edges.shape[1]
+    lower = edges[:-1].T                                   # (k, n_bins)
+    width = np.diff(edges, axis=0).T
+    inverse = np.where(width > 0, 1.0 / np.where(width > 0, width, 1.0), 0.0)
+    clipped = onnx_ops.OnnxMin(onnx_ops.OnnxMax(
+        hidden, edges[0].astype(dtype), op_version=opv), edges[-1].astype(dtype),
+        op_version=opv)
+    column = onnx_ops.OnnxReshape(hidden, np.array([-1, k, 1], dtype=np.int64),
+                                  op_version=opv)
+    bins = onnx_ops.OnnxMul(onnx_ops.OnnxSub(column, lower.astype(dtype),
+                                             op_version=opv),
+                            inverse.astype(dtype), op_version=opv)
+    bins = onnx_ops.OnnxMin(onnx_ops.OnnxMax(bins, np.array([0.0], dtype=dtype),
+                                             op_version=opv),
+                            np.array([1.0], dtype=dtype), op_version=opv)
+    encoded = onnx_ops.OnnxConcat(
+        onnx_ops.OnnxReshape(clipped, np.array([-1, k, 1], dtype=np.int64),
+                             op_version=opv),
+        bins, axis=2, op_version=opv)                      # (N, k, n_bins + 1)
+    return onnx_ops.OnnxReshape(encoded,
+                                np.array([-1, k * (n_bins + 1)], dtype=np.int64),
+                                op_version=opv)
+
+
+def _convert_numpy(scope, operator, container):
+    from skl2onnx.algebra import onnx_ops
+
+    est = operator.raw_operator
+    dtype, opv = _float_type(operator), container.target_opset
+    X = operator.inputs[0]
+    weight = est._network_weight()
+    out = None
+    if np.any(weight != 0) and est.coefs_[0].shape[0] > 0:
+        hidden = _hidden_graph(est, X, dtype, opv)
+        # one network: plain 2-D weights, no member axis to average over
+        single = len(est.members_coefs_[0]) == 1
+        steps = []
+        n_layers = len(est.members_coefs_)
+        for layer, (W, b) in enumerate(zip(est.members_coefs_,
+                                           est.members_intercepts_, strict=True)):
+            W, b = np.asarray(W), np.asarray(b)
+            steps.append(("dense", W[0], b[0]) if single else ("dense", W, b))
+            last = layer == n_layers - 1
+            steps.append(("act", est.out_activation_ if last else
+                          canonical_activation(est.activation)))
+        out = _dense_chain(hidden, steps, dtype, opv)      # ([k,] N, n_outputs)
+        if not single:
+            out = onnx_ops.OnnxReduceMean(out, np.array([0], dtype=np.int64),
+                                          keepdims=0, op_version=opv)
+        if not np.all(weight == 1):
+            out = onnx_ops.OnnxMul(out, weight.astype(dtype), op_version=opv)
+    # the linear part; a zero matrix gives the intercept its rows when it is all
+    coef = (est.skip_coef_ if est.skip_connection or out is None else None)
+    linear = None
+    if coef is not None:
+        linear = onnx_ops.OnnxAdd(
+            onnx_ops.OnnxMatMul(X, coef.astype(dtype), op_version=opv),
+            est.skip_intercept_.astype(dtype), op_version=opv)
     elif np.any(est.skip_intercept_ != 0):
         out = onnx_ops.OnnxAdd(out, est.skip_intercept_.astype(dtype), op_version=opv)
+    if linear is not None:
+        out = linear if out is None else onnx_ops.OnnxAdd(out, linear, op_version=opv)
     onnx_ops.OnnxIdentity(out, op_version=opv,
                           output_names=operator.outputs[:1]).add_to(scope, container)
 

@@ -16,8 +16,9 @@ from sklearn.linear_model import Ridge, RidgeCV
 from sklearn.metrics import r2_score
 
 from skquantnn import SKLEARN_MLP_PARAMS, NumpyMLPRegressor
-from skquantnn._combine import RIDGE_PENALTIES, ridge_loo, shrinkage_weight
+from skquantnn._combine import shrinkage_weight
 from skquantnn._network import forward
+from skquantnn._ridge import RIDGE_PENALTIES, ridge_loo
 from skquantnn._validation import split_rows
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -40,9 +41,29 @@ def fitted(smooth):
                              random_state=0).fit(X, y)
 
 
+def hidden_view(model, X):
+    """What the hidden layers see of X, by hand: the soft clip, the screened
+    features, and each one clipped to its edges followed by its bins."""
+    Xh = X / np.sqrt(1 + (X / model.soft_clip) ** 2) if model.soft_clip else X
+    features = (range(X.shape[1]) if model.hidden_features_ is None
+                else model.hidden_features_)
+    edges = model.embedding_edges_
+    if edges is None:
+        return Xh[:, list(features)]
+    columns = []
+    for m, j in enumerate(features):
+        e = edges[:, m]
+        columns.append(np.clip(Xh[:, j], e[0], e[-1]))
+        for t in range(1, len(e)):
+            width = e[t] - e[t - 1]
+            columns.append(np.clip((Xh[:, j] - e[t - 1]) / width, 0, 1) if width > 0
+                           else np.zeros(len(X)))
+    return np.column_stack(columns)
+
+
 def member_outputs(model, X):
     """Each member's raw network output, from the fitted weights, by hand."""
-    Xh = X / np.sqrt(1 + (X / model.soft_clip) ** 2) if model.soft_clip else X
+    Xh = hidden_view(model, X)
     outputs = []
     for m in range(len(model.members_coefs_[0])):
         coefs = [c[m] for c in model.members_coefs_]
@@ -158,8 +179,10 @@ def test_ridge_loo_weights_equal_repeated_rows():
 # --------------------------------------------------------------- soft_clip
 def test_soft_clip_bounds_what_the_hidden_layers_see(smooth):
     X, y = smooth
+    # every input as it is, so that only the soft clip bounds them
     kw = dict(hidden_layer_sizes=(16,), activation="relu", n_networks=2,
-              shrinkage=None, max_iter=20, random_state=0)
+              shrinkage=None, max_iter=20, random_state=0, embedding=None,
+              screening_level=None)
     assert NumpyMLPRegressor().soft_clip is None     # off by default
     huge = np.array([[1e3, 0, 0, 0], [1e6, 0, 0, 0]])
 
@@ -236,7 +259,7 @@ def test_held_out_rows(n, stopping, weighing, expected):
 def test_early_stopping_auto_stops_when_there_are_rows_for_it(smooth):
     X, y = smooth
     model = NumpyMLPRegressor((8,), n_networks=2, shrinkage=None, max_iter=500,
-                              random_state=0).fit(X, y)
+                              tol=1e-3, random_state=0).fit(X, y)
     assert model.validation_scores_ is not None and model.n_iter_ < 500
     small = NumpyMLPRegressor((8,), n_networks=2, shrinkage=None, max_iter=5,
                               random_state=0).fit(X[:60], y[:60])
@@ -352,8 +375,10 @@ def test_predict_memory_does_not_grow_with_the_networks():
 
 def test_weights_set_by_hand_start_every_member(smooth):
     X, y = smooth
+    # weights set by hand on an unfitted estimator see every input as it is
     model = NumpyMLPRegressor((4,), n_networks=3, warm_start=True, shuffle=False,
-                              max_iter=3, random_state=0)
+                              max_iter=3, random_state=0, embedding=None,
+                              screening_level=None)
     rng = np.random.RandomState(5)
     model.coefs_ = [rng.normal(size=(4, 4)), rng.normal(size=(4, 1))]
     model.intercepts_ = [np.zeros(4), np.zeros(1)]
@@ -393,7 +418,7 @@ def test_coefs_are_member_zero_of_several_networks(smooth):
     np.testing.assert_allclose(model.predict(X[:20]), linear + members.mean(axis=0),
                                rtol=1e-10)
     with pytest.raises(ValueError, match="members_coefs_"):
-        model.coefs_ = [np.zeros((4, 5)), np.zeros((5, 1))]
+        model.coefs_ = [np.zeros((model.coefs_[0].shape[0], 5)), np.zeros((5, 1))]
 
 
 def test_setting_members_coefs_sets_every_member(smooth):

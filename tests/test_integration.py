@@ -52,7 +52,7 @@ def test_grid_search_in_parallel(frame):
     ).fit(X, y)
     assert len(search.cv_results_["params"]) == 4
     assert search.best_params_["mlp__alpha"] == 1e-4  # alpha=1000 underfits
-    assert search.best_estimator_.named_steps["mlp"].coefs_[0].shape[0] == 8
+    assert search.best_estimator_.named_steps["mlp"].n_features_in_ == 8
 
 
 def test_dataframe_keeps_feature_names(frame):

@@ -63,6 +63,10 @@ def test_numpy_mlp_configurations(dtype, config, outputs):
     y = Y[:, 0] if outputs == 1 else Y
     model = make_pipeline(StandardScaler(), NumpyMLPRegressor(
         (8,), max_iter=15, random_state=0, **config)).fit(X.astype(dtype), y)
+    if "embedding" not in config:
+        # the screen keeps features and the graph encodes them
+        assert len(model[-1].hidden_features_) > 0
+        assert model[-1].embedding_edges_.dtype == dtype
     assert_parity(model, dtype)
 
 
@@ -74,6 +78,7 @@ def test_the_shrinkage_and_the_skip_connection_are_in_the_graph():
     y = X_[:, 0] + rng_.normal(size=600)
     model = NumpyMLPRegressor(max_iter=20, random_state=0).fit(X_, y)
     assert 0 < model.shrinkage_[0]
+    assert len(model.hidden_features_) == 0       # nothing passed the screen
     assert_parity(model, np.float64, X_)
 
 

@@ -1,0 +1,246 @@
+"""The skip connection's ridge regression: its fit and how its penalty is chosen.
+
+The skip connection is the ridge regression::
+
+    min_{W, c}  sum_i w_i ||y_i - x_i W - c||^2 + alpha ||W||^2
+
+of the standardised target on the inputs. Its penalty ``alpha = penalty * sum(w)``
+is chosen from :data:`RIDGE_PENALTIES` by cross-validation:
+
+- :func:`ridge_loo`, exact leave-one-out error in closed form (as scikit-learn's
+  ``RidgeCV``), for rows that are single observations in time;
+- :func:`ridge_date_folds`, for a panel (many assets per date): K folds of whole,
+  consecutive dates. Leaving out one row of a panel leaves its date's other rows
+  in, and those share the date's market shock, so leave-one-out would reward
+  fitting the shocks (a factor's realised premium over the training dates, say).
+
+Either choice is then held to a floor, :func:`prior_floor`: the penalty of a prior
+``W_jk ~ N(0, prior_variance)`` on each standardised coefficient,
+``alpha >= sigma^2 / prior_variance`` with ``sigma^2`` the residual variance.
+With many rows per feature the data outweigh it; on a few dozen rows it keeps a
+regression on trending levels from forecasting far outside anything seen, which
+cross-validation on those rows does not see coming.
+"""
+
+import numpy as np
+
+from skquantnn._validation import SCALE_HINT
+
+#: Ridge penalties tried, per unit of total sample weight: from almost least
+#: squares (1e-6) to almost the mean (1e3), whatever the scale of the sample, for
+#: inputs standardised to unit variance.
+RIDGE_PENALTIES = np.logspace(-6, 3, 37)
+
+#: Folds of whole dates for a panel's penalty.
+DATE_FOLDS = 10
+
+
+def _centre(X, Y, w):
+    n_w = w.sum()
+    x_mean, y_mean = w @ X / n_w, w @ Y / n_w
+    return X - x_mean, Y - y_mean, x_mean, y_mean
+
+
+def _gram(Xc, w):
+    with np.errstate(over="ignore", invalid="ignore"):
+        gram = (Xc * w[:, None]).T @ Xc
+    if not np.isfinite(gram).all():
+        raise ValueError(
+            "The skip connection's ridge regression overflowed: the inputs are "
+            f"too large. Please {SCALE_HINT}, or set skip_connection=False.")
+    return gram
+
+
+def ridge_loo(X, Y, sample_weight=None, penalties=RIDGE_PENALTIES):
+    """Ridge regression with its penalty chosen by leave-one-out cross-validation.
+
+    Minimises ``sum_i w_i ||y_i - x_i W - c||^2 + alpha ||W||^2`` for each
+    ``alpha = penalty * sum(w)`` and keeps the one with the smallest
+    leave-one-out error, computed in closed form (as scikit-learn's ``RidgeCV``)::
+
+        LOO(alpha) = sum_i w_i ||r_i / (1 - h_i)||^2
+
+    with ``r_i`` the residual of row ``i`` and ``h_i = x_i (X'WX + alpha)^-1 x_i'``
+    the leverage of one copy of it (intercept included). Leaving out one unit of
+    weight at a time makes integer weights and repeated rows give the same
+    criterion, so the same fit.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples, n_outputs)
+    sample_weight : ndarray of shape (n_samples,) or None
+    penalties : ndarray of shape (n_alphas,)
+
+    Returns
+    -------
+    coef : ndarray of shape (n_features, n_outputs)
+    intercept : ndarray of shape (n_outputs,)
+    alpha : float
+    """
+    w = np.ones(len(X)) if sample_weight is None else sample_weight.astype(np.float64)
+    n_w = w.sum()
+    Xc, Yc, x_mean, y_mean = _centre(X.astype(np.float64), Y.astype(np.float64), w)
+    # the weighted Gram matrix's eigenvectors: only (n_features,)-sized pieces, no
+    # (n_samples, n_features) factor beyond the centred X itself
+    gram = _gram(Xc, w)
+    d2, V = np.linalg.eigh(gram)
+    d2 = np.maximum(d2, 0.0)                         # squared singular values
+    P = Xc @ V                                       # (n_samples, n_features)
+    PtWY = P.T @ (w[:, None] * Yc)                   # (n_features, n_outputs)
+    P2 = P**2
+    alphas = penalties * n_w
+    errors = np.empty(len(alphas))
+    # one penalty at a time: memory stays of the order of the data
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for a, alpha in enumerate(alphas):
+            inverse = 1.0 / (d2 + alpha)
+            fitted = P @ (inverse[:, None] * PtWY)
+            leverage = 1.0 / n_w + P2 @ inverse
+            loo = (Yc - fitted) / (1.0 - leverage)[:, None]
+            errors[a] = w @ (loo**2).sum(axis=1)
+    errors = np.where(np.isfinite(errors), errors, np.inf)
+    alpha = alphas[int(np.argmin(errors))] if np.isfinite(errors).any() else alphas[-1]
+    coef = V @ (PtWY / (d2 + alpha)[:, None])
+    intercept = y_mean - x_mean @ coef
+    return coef.astype(X.dtype), intercept.astype(X.dtype), float(alpha)
+
+
+def ridge_solve(X, Y, alpha, sample_weight=None):
+    """The ridge regression's coefficients and intercept for one penalty.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples, n_outputs)
+    alpha : float
+        Absolute penalty (not per unit of weight).
+    sample_weight : ndarray of shape (n_samples,) or None
+
+    Returns
+    -------
+    coef : ndarray of shape (n_features, n_outputs), float64
+    intercept : ndarray of shape (n_outputs,), float64
+    """
+    w = np.ones(len(X)) if sample_weight is None else sample_weight.astype(np.float64)
+    Xc, Yc, x_mean, y_mean = _centre(X.astype(np.float64), Y.astype(np.float64), w)
+    gram = _gram(Xc, w)
+    coef = np.linalg.solve(gram + alpha * np.eye(len(gram)), (Xc * w[:, None]).T @ Yc)
+    return coef, y_mean - x_mean @ coef
+
+
+def ridge_date_folds(X, Y, dates, sample_weight=None, penalties=RIDGE_PENALTIES,
+                     n_folds=DATE_FOLDS):
+    """The penalty whose fits on the other dates best forecast each fold's dates.
+
+    The distinct dates are cut into ``n_folds`` runs of consecutive dates; each
+    run is left out in turn, the regression is fitted on the rest (the Gram
+    matrix less the run's part) and its weighted squared error on the run is
+    added up.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples, n_outputs)
+    dates : ndarray of int of shape (n_samples,)
+        Date codes (0 for the first date); rows need not be sorted.
+    sample_weight : ndarray of shape (n_samples,) or None
+    penalties : ndarray of shape (n_alphas,)
+        Per unit of total sample weight.
+    n_folds : int
+        At most this many runs; fewer with fewer distinct dates.
+
+    Returns
+    -------
+    alpha : float
+        The chosen absolute penalty.
+    """
+    w = np.ones(len(X)) if sample_weight is None else sample_weight.astype(np.float64)
+    # an intercept column, unpenalised, makes every fold's centring exact
+    A = np.column_stack([X.astype(np.float64), np.ones(len(X))])
+    Y = Y.astype(np.float64)
+    gram = _gram(A, w)
+    cross = (A * w[:, None]).T @ Y
+    distinct = np.unique(dates)
+    runs = np.array_split(distinct, min(n_folds, len(distinct)))
+    penalty_matrix = np.eye(A.shape[1])
+    penalty_matrix[-1, -1] = 0.0
+    errors = np.zeros(len(penalties))
+    for run in runs:
+        out = np.isin(dates, run)
+        A_out, Y_out, w_out = A[out], Y[out], w[out]
+        gram_in = gram - (A_out * w_out[:, None]).T @ A_out
+        cross_in = cross - (A_out * w_out[:, None]).T @ Y_out
+        weight_in = w.sum() - w_out.sum()
+        for k, penalty in enumerate(penalties):
+            try:
+                coef = np.linalg.solve(
+                    gram_in + penalty * weight_in * penalty_matrix, cross_in)
+            except np.linalg.LinAlgError:
+                errors[k] = np.inf
+                continue
+            errors[k] += w_out @ ((Y_out - A_out @ coef) ** 2).sum(axis=1)
+    errors = np.where(np.isfinite(errors), errors, np.inf)
+    best = int(np.argmin(errors)) if np.isfinite(errors).any() else len(penalties) - 1
+    return float(penalties[best] * w.sum())
+
+
+def prior_floor(X, Y, coef, intercept, sample_weight, prior_variance):
+    """``sigma^2 / prior_variance``, the least penalty a prior allows.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples, n_outputs)
+        Standardised target.
+    coef, intercept : ndarray
+        A fit whose residuals estimate ``sigma^2`` (averaged over outputs).
+    sample_weight : ndarray of shape (n_samples,) or None
+    prior_variance : float
+        Variance of the prior on each standardised coefficient.
+
+    Returns
+    -------
+    float
+    """
+    w = np.ones(len(X)) if sample_weight is None else sample_weight.astype(np.float64)
+    residual = Y - X @ coef - intercept
+    sigma2 = float(np.mean(w @ residual**2) / w.sum())
+    return sigma2 / prior_variance
+
+
+def fit_skip(X, Y, sample_weight=None, dates=None, prior_variance=None):
+    """The skip connection: its penalty chosen by cross-validation, held to the
+    prior's floor, and the regression fitted with it.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples, n_outputs)
+        Standardised target.
+    sample_weight : ndarray of shape (n_samples,) or None
+    dates : ndarray of int of shape (n_samples,) or None
+        Date codes. Where several rows share a date (a panel), the penalty is
+        chosen by :func:`ridge_date_folds`, otherwise by :func:`ridge_loo`.
+    prior_variance : float or None
+        See :func:`prior_floor`; None sets no floor.
+
+    Returns
+    -------
+    coef : ndarray of shape (n_features, n_outputs)
+    intercept : ndarray of shape (n_outputs,)
+    alpha : float
+    """
+    panel = dates is not None and len(np.unique(dates)) < len(dates)
+    if panel:
+        alpha = ridge_date_folds(X, Y, dates, sample_weight)
+        coef, intercept = ridge_solve(X, Y, alpha, sample_weight)
+    else:
+        coef, intercept, alpha = ridge_loo(X, Y, sample_weight)
+    if prior_variance is not None:
+        floor = prior_floor(X, Y, coef, intercept, sample_weight, prior_variance)
+        if alpha < floor:
+            alpha = floor
+            coef, intercept = ridge_solve(X, Y, alpha, sample_weight)
+    return coef.astype(X.dtype), intercept.astype(X.dtype), float(alpha)
+
