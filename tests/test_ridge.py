@@ -1,0 +1,104 @@
+"""The skip connection's ridge regression: penalty by leave-one-out or by folds of
+whole dates, and the prior's floor."""
+
+import numpy as np
+import pytest
+from sklearn.linear_model import Ridge
+
+from skquantnn._ridge import (
+    RIDGE_PENALTIES,
+    fit_skip,
+    prior_floor,
+    ridge_date_folds,
+    ridge_loo,
+    ridge_solve,
+)
+
+
+def _panel(seed, n_dates=40, n_assets=30, p=6):
+    """Returns with a real slope on x0 and, every date, a shock on x1's slope
+    (a factor whose realised premium averages to nothing)."""
+    rng = np.random.default_rng(seed)
+    dates = np.repeat(np.arange(n_dates), n_assets)
+    X = rng.normal(size=(n_dates * n_assets, p))
+    shocks = rng.normal(scale=0.5, size=n_dates)
+    y = 0.1 * X[:, 0] + shocks[dates] * X[:, 1] + rng.normal(size=len(dates))
+    return X, y[:, None], dates
+
+
+def test_ridge_solve_is_scikit_learns_ridge():
+    X, Y, _ = _panel(0)
+    w = np.random.default_rng(1).uniform(0.5, 2.0, len(X))
+    coef, intercept = ridge_solve(X, Y, 37.0, w)
+    reference = Ridge(alpha=37.0).fit(X, Y[:, 0], sample_weight=w)
+    np.testing.assert_allclose(coef[:, 0], reference.coef_, rtol=1e-10)
+    np.testing.assert_allclose(intercept, reference.intercept_, rtol=1e-10)
+
+
+def test_date_folds_choose_the_penalty_a_brute_force_search_chooses():
+    X, Y, dates = _panel(2)
+    runs = np.array_split(np.arange(40), 10)
+    errors = []
+    for penalty in RIDGE_PENALTIES:
+        total = 0.0
+        for run in runs:
+            out = np.isin(dates, run)
+            model = Ridge(alpha=penalty * (~out).sum()).fit(X[~out], Y[~out, 0])
+            total += ((Y[out, 0] - model.predict(X[out])) ** 2).sum()
+        errors.append(total)
+    expected = RIDGE_PENALTIES[int(np.argmin(errors))] * len(X)
+    assert ridge_date_folds(X, Y, dates) == pytest.approx(expected, rel=1e-12)
+
+
+def test_date_folds_do_not_reward_a_dates_shared_shock():
+    # leave-one-out keeps the other rows of a left-out row's date, whose shock on
+    # x1 it then fits; folds of whole dates see that x1's slope does not carry
+    X, Y, dates = _panel(3)
+    _, _, loo_alpha = ridge_loo(X, Y)
+    assert ridge_date_folds(X, Y, dates) > 3 * loo_alpha
+    coef_dates, *_ = fit_skip(X, Y, dates=dates)
+    coef_rows, *_ = fit_skip(X, Y)
+    assert abs(coef_dates[1, 0]) < abs(coef_rows[1, 0])
+
+
+def test_one_row_per_date_is_leave_one_out():
+    X, Y, _ = _panel(4, n_dates=200, n_assets=1)
+    by_dates = fit_skip(X, Y, dates=np.arange(200))
+    by_rows = fit_skip(X, Y)
+    for a, b in zip(by_dates, by_rows, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_the_prior_floor_binds_on_few_rows_and_not_on_many():
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(2000, 5))
+    Y = (X @ [1.0, 0.5, 0, 0, 0] + rng.normal(size=2000))[:, None]
+    Y = (Y - Y.mean()) / Y.std()
+    few = fit_skip(X[:30], Y[:30], prior_variance=0.025)
+    many = fit_skip(X, Y, prior_variance=0.025)
+    coef, intercept, alpha = ridge_loo(X[:30], Y[:30])
+    floor = prior_floor(X[:30], Y[:30], coef, intercept, None, 0.025)
+    # on 30 rows the floor sets the penalty and shrinks the fit; on 2000 rows the
+    # data outweigh it
+    assert alpha < floor and few[2] == pytest.approx(floor)
+    assert np.linalg.norm(few[0]) < 0.8 * np.linalg.norm(coef)
+    np.testing.assert_allclose(many[0], ridge_loo(X, Y)[0], rtol=0.01, atol=1e-3)
+
+
+def test_prior_floor_is_the_residual_variance_over_the_prior_variance():
+    rng = np.random.default_rng(6)
+    X, Y = rng.normal(size=(50, 2)), rng.normal(size=(50, 1))
+    coef, intercept = np.array([[0.3], [-0.1]]), np.array([0.2])
+    residual = Y - X @ coef - intercept
+    assert prior_floor(X, Y, coef, intercept, None, 0.05) == pytest.approx(
+        np.mean(residual**2) / 0.05)
+
+
+def test_integer_weights_count_as_repeated_rows():
+    X, Y, dates = _panel(7, n_dates=12, n_assets=5)
+    counts = np.random.default_rng(8).integers(0, 3, len(X))
+    weighted = fit_skip(X, Y, counts.astype(float), dates, prior_variance=0.025)
+    repeated = fit_skip(np.repeat(X, counts, 0), np.repeat(Y, counts, 0),
+                        dates=np.repeat(dates, counts), prior_variance=0.025)
+    for a, b in zip(weighted, repeated, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
