@@ -59,13 +59,15 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
     times faster, with chronological validation, and by default a recipe for
     noisy financial series: the forecast is a ridge regression (the skip
     connection) plus the average of ``n_networks`` networks trained on what it
-    leaves, each network learning a standardised target and stopped early on
-    the last rows, with the networks' share shrunk
+    leaves. The networks see only the inputs that pass a screen for non-linear
+    evidence (an interaction with another input, or a shape), each encoded
+    piecewise-linearly and bounded to the training range; they learn a
+    standardised target, stop early on the last rows, and their share is shrunk
     by how much they helped on rows that took no part in their training. The
     model can do little worse than a tuned linear one, and falls back to it
     when the networks find nothing. ``NumpyMLPRegressor(**SKLEARN_MLP_PARAMS)``
-    is scikit-learn's network (one network on the raw target, no early
-    stopping): ``predict`` uses ``coefs_`` and ``intercepts_``, the fitted
+    is scikit-learn's network (one network on the raw target and inputs, no
+    early stopping): ``predict`` uses ``coefs_`` and ``intercepts_``, the fitted
     attributes count as scikit-learn's, and on a loss twice scikit-learn's (see
     ``alpha``) it takes scikit-learn's steps.
 
@@ -204,23 +206,58 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         deviations.
     skip_connection : bool, default=True
         Add a linear path from the inputs to the output: a ridge regression,
-        fitted first in closed form with its penalty chosen by leave-one-out
-        cross-validation (``skip_coef_``, ``skip_alpha_``); the hidden layers
-        then learn only what it leaves. After the hidden layers are weighed it is
-        refitted on every row, the held-out tail included, so the most recent
+        fitted first in closed form (``skip_coef_``, ``skip_alpha_``); the hidden
+        layers then learn only what it leaves, and their output layer starts at
+        zero, so each member starts from the linear forecast. The penalty is
+        chosen by exact leave-one-out error, or on a panel (``X`` indexed by
+        date and asset) on ten folds of whole, consecutive dates, since leaving
+        out one row leaves its date's market shock in; and it is at least
+        ``skip_prior_variance``'s floor. After the hidden layers are weighed it
+        is refitted on every row, the held-out tail included, so the most recent
         rows shape the forecast. The model nests a linear one: it can do little
         worse than a tuned ridge regression.
+    skip_prior_variance : float or None, default=0.025
+        The skip connection's penalty is at least ``sigma^2 / skip_prior_variance``,
+        ``sigma^2`` the residual variance of the standardised target: the penalty
+        of a prior ``N(0, skip_prior_variance)`` on each coefficient of a
+        standardised input. With hundreds of rows per input the data outweigh it;
+        on a few dozen rows it keeps a regression on trending levels from
+        forecasting far outside anything seen, which cross-validation on those
+        rows does not see coming (see the README's "Real data"). Sample weights
+        count as repeated rows. None sets no floor.
     soft_clip : float or None, default=None
         The hidden layers see each input ``x`` as ``x / sqrt(1 + (x/c)^2)``,
-        ``c = soft_clip`` (RealMLP's smooth clipping): close to ``x`` within a few
-        standard deviations, never beyond ``c``, so an input far outside the
-        training range cannot push the network into wild extrapolation (the skip
-        connection still sees ``x``). Expects standardised inputs, as after a
-        ``StandardScaler``. None (the default) feeds ``x`` unchanged: with the
-        skip connection and the shrinkage, ``soft_clip=3`` changed no real
-        series' out-of-sample R^2 by more than 0.01 in
-        ``benchmarks/bench_real_data.py``, and raised the tutorial data's test
-        MSE by 30%, since it bends every input, not only the extreme ones.
+        ``c = soft_clip`` (RealMLP's smooth clipping), before anything else of
+        their input stage. Expects standardised inputs, as after a
+        ``StandardScaler``. The piecewise-linear ``embedding`` already bounds
+        what the hidden layers see; ``soft_clip`` is for ``embedding=None``,
+        where an input far outside the training range could push the network
+        into wild extrapolation (the skip connection still sees ``x``).
+    embedding : {"piecewise_linear"} or None, default="piecewise_linear"
+        How the hidden layers see each chosen input ``x``: as ``n_bins + 1``
+        columns, ``x`` clipped to its training range and the piecewise-linear
+        encoding of Gorishniy et al. (2022), ``e_t = clip((x - b_{t-1}) / (b_t -
+        b_{t-1}), 0, 1)`` with edges ``b_0 < ... < b_T`` the quantiles of the
+        training rows (``embedding_edges_``). A layer on it is any
+        piecewise-linear function of ``x``, so thresholds and curvature, which
+        trees find easily, are one layer away; and beyond the training range the
+        encoding is constant, so the network does not extrapolate. None feeds
+        ``x`` as it is.
+    n_bins : int, default=8
+        Bins of the encoding, and of the screen's shape test.
+    screening_level : float in (0, 1) or None, default=0.01
+        The hidden layers see only the inputs with significant evidence of a
+        non-linear effect in what the skip connection leaves on the training
+        rows: the correlation of the residual with the product of two
+        standardised inputs (an interaction), or its fit on an input's bins (a
+        shape), significant at this family-wise level after Bonferroni's
+        correction for every pair and input tested (``hidden_features_``). On
+        noisy data a network with many irrelevant inputs fits noise long before
+        it finds a weak signal; trees avoid it by splitting on one input at a
+        time. When no input passes, the hidden layers are not trained and the
+        forecast is the linear part. None gives the hidden layers every input.
+    max_hidden_features : int, default=16
+        At most this many inputs (the most significant) pass the screen.
     shrinkage : "auto", float in [0, 1] or None, default="auto"
         How much of the hidden layers' forecast to drop: the forecast is the
         linear part (skip connection, or the training mean without one) plus
@@ -263,7 +300,17 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
     skip_alpha_ : float or None
         The ridge penalty the skip connection's refit chose; None without one.
     shrinkage_ : ndarray of shape (n_outputs,)
-        The shrinkage applied to the hidden layers' forecast, per output.
+        The shrinkage applied to the hidden layers' forecast, per output (1 when
+        no input passed the screen).
+    hidden_features_ : ndarray of int of shape (n_hidden_features,) or None
+        The columns of ``X`` the hidden layers see, most significant first
+        (possibly none); None when they see every column
+        (``screening_level=None``). A warm start and ``partial_fit`` keep them.
+    embedding_edges_ : ndarray of shape (n_bins + 1, n_hidden_features) or None
+        The piecewise-linear encoding's bin edges for each of
+        ``hidden_features_``, from the training rows; None without an embedding.
+        The first layer's ``coefs_[0]`` has ``n_bins + 1`` rows per hidden
+        feature: the clipped value, then its bins.
     loss_ : float
         Training loss (with penalties) of the last epoch, or L-BFGS's final loss,
         averaged over the members.

@@ -134,9 +134,10 @@ def ridge_date_folds(X, Y, dates, sample_weight=None, penalties=RIDGE_PENALTIES,
     """The penalty whose fits on the other dates best forecast each fold's dates.
 
     The distinct dates are cut into ``n_folds`` runs of consecutive dates; each
-    run is left out in turn, the regression is fitted on the rest (the Gram
-    matrix less the run's part) and its weighted squared error on the run is
-    added up.
+    run is left out in turn, the regression is fitted on the rest for every
+    penalty at once (from the eigenvectors of the rest's centred Gram matrix,
+    itself the whole Gram matrix less the run's part) and its weighted squared
+    error on the run is added up.
 
     Parameters
     ----------
@@ -156,33 +157,35 @@ def ridge_date_folds(X, Y, dates, sample_weight=None, penalties=RIDGE_PENALTIES,
         The chosen absolute penalty.
     """
     w = np.ones(len(X)) if sample_weight is None else sample_weight.astype(np.float64)
-    # an intercept column, unpenalised, makes every fold's centring exact
-    A = np.column_stack([X.astype(np.float64), np.ones(len(X))])
-    Y = Y.astype(np.float64)
-    gram = _gram(A, w)
-    cross = (A * w[:, None]).T @ Y
+    X, Y = X.astype(np.float64), Y.astype(np.float64)
+    Xw = X * w[:, None]
+    gram, cross = _gram(X, w), Xw.T @ Y
+    sums_x, sums_y, total = w @ X, w @ Y, w.sum()
     distinct = np.unique(dates)
-    runs = np.array_split(distinct, min(n_folds, len(distinct)))
-    penalty_matrix = np.eye(A.shape[1])
-    penalty_matrix[-1, -1] = 0.0
     errors = np.zeros(len(penalties))
-    for run in runs:
+    for run in np.array_split(distinct, min(n_folds, len(distinct))):
         out = np.isin(dates, run)
-        A_out, Y_out, w_out = A[out], Y[out], w[out]
-        gram_in = gram - (A_out * w_out[:, None]).T @ A_out
-        cross_in = cross - (A_out * w_out[:, None]).T @ Y_out
-        weight_in = w.sum() - w_out.sum()
-        for k, penalty in enumerate(penalties):
-            try:
-                coef = np.linalg.solve(
-                    gram_in + penalty * weight_in * penalty_matrix, cross_in)
-            except np.linalg.LinAlgError:
-                errors[k] = np.inf
-                continue
-            errors[k] += w_out @ ((Y_out - A_out @ coef) ** 2).sum(axis=1)
+        w_in = total - w[out].sum()
+        if w_in <= 0:
+            errors[:] = np.inf
+            break
+        x_mean = (sums_x - w[out] @ X[out]) / w_in
+        y_mean = (sums_y - w[out] @ Y[out]) / w_in
+        # the rest's centred Gram matrix and cross-products
+        gram_in = gram - Xw[out].T @ X[out] - w_in * np.outer(x_mean, x_mean)
+        cross_in = cross - Xw[out].T @ Y[out] - w_in * np.outer(x_mean, y_mean)
+        d2, V = np.linalg.eigh(gram_in)
+        d2 = np.maximum(d2, 0.0)
+        P = (X[out] - x_mean) @ V                          # (n_out, n_features)
+        B = V.T @ cross_in                                 # (n_features, n_outputs)
+        # every penalty's forecasts of the run at once
+        shrink = 1.0 / (d2[None, :] + penalties[:, None] * w_in)
+        coefs = shrink[:, :, None] * B[None]               # in V's basis
+        forecasts = np.tensordot(P, coefs, axes=([1], [1])) + y_mean  # (n, a, q)
+        errors += w[out] @ ((Y[out][:, None, :] - forecasts) ** 2).sum(axis=2)
     errors = np.where(np.isfinite(errors), errors, np.inf)
     best = int(np.argmin(errors)) if np.isfinite(errors).any() else len(penalties) - 1
-    return float(penalties[best] * w.sum())
+    return float(penalties[best] * total)
 
 
 def prior_floor(X, Y, coef, intercept, sample_weight, prior_variance):
