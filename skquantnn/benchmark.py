@@ -90,7 +90,7 @@ def load_dataset(name, return_oracle=False):
         ``"tutorial"`` (the Keras tutorial's 2000 simulated rows), a key of
         :data:`skquantnn.datasets.REAL_SERIES`, or ``"gkx_a"``/``"gkx_b"``: the
         panel of :func:`~skquantnn.datasets.make_gkx_panel`, model (a) or (b),
-        100 stocks x 180 months x 50 characteristics, seed 0.
+        200 stocks x 180 months x 50 characteristics, seed 0.
     return_oracle : bool, default=False
         Return ``(X, y, oracle)`` instead: the true conditional mean of a
         simulated panel, None for the other data sets.
