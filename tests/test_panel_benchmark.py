@@ -157,9 +157,9 @@ def test_cli_gkx_uses_gkx_design_and_the_oracle(tmp_path, capsys, monkeypatch):
     assert [row["model"] for row in report["summary"]][0] == "oracle (true g)"
 
 
-def test_load_dataset_gkx_is_the_papers_design_at_half_its_stocks():
+def test_load_dataset_gkx_is_the_papers_design():
     X, y, oracle = load_dataset("gkx_a", return_oracle=True)
-    assert X.shape == (100 * 180, 100) and len(y) == len(oracle) == len(X)
+    assert X.shape == (200 * 180, 100) and len(y) == len(oracle) == len(X)
     assert load_dataset("tutorial", return_oracle=True)[2] is None
 
 
