@@ -1,5 +1,6 @@
 """Element-wise chains as fused loops, compiled by numba when it is installed:
-the optimizers' updates, and ReLU's bias-and-activation and its derivative.
+the optimizers' updates, ReLU's bias-and-activation and its derivative (alone,
+or after a one-unit layer's outer product), and the stacked weights' transposes.
 
 In NumPy such a chain is one pass over the array per operation (ten for Adam),
 each a separate call; compiled, it is one pass that keeps every element in
@@ -91,6 +92,23 @@ def _relu_derivative_loop(A, dA):
                 dA[m, i, j] = dA[m, i, j] * (1.0 if A[m, i, j] > 0 else 0.0)
 
 
+def _outer_relu_derivative_loop(dZ, w, A, dH):
+    w_m = np.empty(A.shape[2], dtype=w.dtype)  # contiguous: the loop vectorises
+    for m in range(A.shape[0]):
+        w_m[:] = w[m, 0]
+        for i in range(A.shape[1]):
+            z = dZ[m, i, 0]
+            for j in range(A.shape[2]):
+                dH[m, i, j] = z * w_m[j] * (1.0 if A[m, i, j] > 0 else 0.0)
+
+
+def _transpose_loop(W, out):
+    for m in range(W.shape[0]):
+        for j in range(W.shape[2]):
+            for i in range(W.shape[1]):
+                out[m, j, i] = W[m, i, j]
+
+
 if COMPILED:
     # error_model="numpy": no division check, so the loops vectorise; no
     # fastmath, so every operation rounds as NumPy's does
@@ -98,6 +116,8 @@ if COMPILED:
     _adam_compiled, _sgd_compiled = _jit(_adam_loop), _jit(_sgd_loop)
     _bias_relu_compiled = _jit(_bias_relu_loop)
     _relu_derivative_compiled = _jit(_relu_derivative_loop)
+    _outer_relu_derivative_compiled = _jit(_outer_relu_derivative_loop)
+    _transpose_compiled = _jit(_transpose_loop)
 
 
 def adam_update(params, grads, m, v, beta_1, beta_2, offset, scale, scratch):
@@ -149,3 +169,40 @@ def relu_derivative(A, dA):
     if A.ndim == 2:
         A, dA = A[None], dA[None]
     _relu_derivative_compiled(A, dA)
+
+
+def outer_relu_derivative(dZ, W_T, A, dH):
+    """``dH = (dZ * W_T) * (A > 0)``: backward through a one-unit layer (an outer
+    product, exactly) and ReLU, in one compiled pass.
+
+    Parameters
+    ----------
+    dZ : ndarray of shape ([n_networks,] n_samples, 1)
+    W_T : ndarray of shape ([n_networks,] 1, n_units)
+        The one-unit layer's transposed weights.
+    A : ndarray of shape ([n_networks,] n_samples, n_units)
+        ReLU's output.
+    dH : ndarray, shaped as ``A``
+        Written.
+    """
+    if A.ndim == 2:
+        dZ, W_T, A, dH = dZ[None], W_T[None], A[None], dH[None]
+    _outer_relu_derivative_compiled(dZ, W_T, A, dH)
+
+
+def transpose(W, out):
+    """``out = W.swapaxes(-1, -2)``, each member's matrix into contiguous memory.
+
+    Parameters
+    ----------
+    W : ndarray of shape (n_networks, n_in, n_out)
+    out : ndarray of shape (n_networks, n_out, n_in) or None
+        Written; None for a new array.
+    """
+    if out is None:
+        out = np.empty(W.shape[:-2] + W.shape[:-3:-1], dtype=W.dtype)
+    if COMPILED:
+        _transpose_compiled(W, out)
+    else:
+        np.copyto(out, W.swapaxes(-1, -2))
+    return out
