@@ -115,6 +115,30 @@ def add_bias_and_activate(Z, b, name):
     return ACTIVATIONS[name](Z)
 
 
+def outer_and_derivative(dZ, W_T, A, name, out):
+    """``dZ_prev = (dZ * W_T) * act'(A)``: backward through a one-unit layer, whose
+    product with its transposed weights is an outer product (exactly), and the
+    activation before it, in place on ``out`` (ReLU in one compiled pass with
+    numba).
+
+    Parameters
+    ----------
+    dZ : ndarray of shape ([n_networks,] n_samples, 1)
+    W_T : ndarray of shape ([n_networks,] 1, n_units)
+    A : ndarray of shape ([n_networks,] n_samples, n_units)
+        The activation's output.
+    name : str
+        A key of ``DERIVATIVES``.
+    out : ndarray, shaped as ``A``, or None
+    """
+    if name == "relu" and kernels.COMPILED:
+        if out is None:
+            out = np.empty_like(A)
+        kernels.outer_relu_derivative(dZ, W_T, A, out)
+        return out
+    return DERIVATIVES[name](A, np.multiply(dZ, W_T, out=out))
+
+
 #: Keras's names for the same functions, accepted wherever an activation is named.
 ACTIVATION_ALIASES = {"linear": "identity", "sigmoid": "logistic"}
 

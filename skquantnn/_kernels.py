@@ -1,5 +1,6 @@
 """Element-wise chains as fused loops, compiled by numba when it is installed:
-the optimizers' updates, and ReLU's bias-and-activation and its derivative.
+the optimizers' updates, ReLU's bias-and-activation and its derivative (alone,
+or after a one-unit layer's outer product), and the stacked weights' transposes.
 
 In NumPy such a chain is one pass over the array per operation (ten for Adam),
 each a separate call; compiled, it is one pass that keeps every element in
@@ -76,12 +77,11 @@ def _sgd_loop(params, grads, velocities, learning_rate, momentum, nesterov):
             p[i] += ui
 
 
-def _bias_relu_loop(Z, b):
-    for m in range(Z.shape[0]):
-        for i in range(Z.shape[1]):
-            for j in range(Z.shape[2]):
-                z = Z[m, i, j] + b[m, j]
-                Z[m, i, j] = 0.0 if z < 0 else z     # NaN stays NaN, as np.maximum
+def _bias_relu_rows(Z, b):
+    for i in range(Z.shape[0]):
+        for j in range(Z.shape[1]):
+            z = Z[i, j] + b[j]
+            Z[i, j] = 0.0 if z < 0 else z     # NaN stays NaN, as np.maximum
 
 
 def _relu_derivative_loop(A, dA):
@@ -91,13 +91,48 @@ def _relu_derivative_loop(A, dA):
                 dA[m, i, j] = dA[m, i, j] * (1.0 if A[m, i, j] > 0 else 0.0)
 
 
+def _outer_relu_derivative_rows(dZ, w, A, dH):
+    for i in range(A.shape[0]):
+        z = dZ[i, 0]
+        for j in range(A.shape[1]):
+            dH[i, j] = z * w[j] * (1.0 if A[i, j] > 0 else 0.0)
+
+
+# Stacked members: each member's row of the parameters is a strided view, which
+# might alias the arrays written; copied into a fresh contiguous vector, the
+# inner loops vectorise (one network's row is contiguous: no copy)
+def _bias_relu_members(Z, b):
+    b_m = np.empty(Z.shape[2], dtype=b.dtype)
+    for m in range(Z.shape[0]):
+        b_m[:] = b[m]
+        _bias_relu_rows_compiled(Z[m], b_m)
+
+
+def _outer_relu_derivative_members(dZ, w, A, dH):
+    w_m = np.empty(A.shape[2], dtype=w.dtype)
+    for m in range(A.shape[0]):
+        w_m[:] = w[m, 0]
+        _outer_relu_derivative_rows_compiled(dZ[m], w_m, A[m], dH[m])
+
+
+def _transpose_loop(W, out):
+    for m in range(W.shape[0]):
+        for j in range(W.shape[2]):
+            for i in range(W.shape[1]):
+                out[m, j, i] = W[m, i, j]
+
+
 if COMPILED:
     # error_model="numpy": no division check, so the loops vectorise; no
     # fastmath, so every operation rounds as NumPy's does
     _jit = numba.njit(cache=True, nogil=True, error_model="numpy")
     _adam_compiled, _sgd_compiled = _jit(_adam_loop), _jit(_sgd_loop)
-    _bias_relu_compiled = _jit(_bias_relu_loop)
     _relu_derivative_compiled = _jit(_relu_derivative_loop)
+    _bias_relu_rows_compiled = _jit(_bias_relu_rows)
+    _bias_relu_members_compiled = _jit(_bias_relu_members)
+    _outer_relu_derivative_rows_compiled = _jit(_outer_relu_derivative_rows)
+    _outer_relu_derivative_members_compiled = _jit(_outer_relu_derivative_members)
+    _transpose_compiled = _jit(_transpose_loop)
 
 
 def adam_update(params, grads, m, v, beta_1, beta_2, offset, scale, scratch):
@@ -139,8 +174,9 @@ def bias_relu(Z, b):
     b : ndarray of shape ([n_networks,] n_units)
     """
     if Z.ndim == 2:
-        Z, b = Z[None], b[None]
-    _bias_relu_compiled(Z, b)
+        _bias_relu_rows_compiled(Z, b)
+    else:
+        _bias_relu_members_compiled(Z, b)
 
 
 def relu_derivative(A, dA):
@@ -149,3 +185,41 @@ def relu_derivative(A, dA):
     if A.ndim == 2:
         A, dA = A[None], dA[None]
     _relu_derivative_compiled(A, dA)
+
+
+def outer_relu_derivative(dZ, W_T, A, dH):
+    """``dH = (dZ * W_T) * (A > 0)``: backward through a one-unit layer (an outer
+    product, exactly) and ReLU, in one compiled pass.
+
+    Parameters
+    ----------
+    dZ : ndarray of shape ([n_networks,] n_samples, 1)
+    W_T : ndarray of shape ([n_networks,] 1, n_units)
+        The one-unit layer's transposed weights.
+    A : ndarray of shape ([n_networks,] n_samples, n_units)
+        ReLU's output.
+    dH : ndarray, shaped as ``A``
+        Written.
+    """
+    if A.ndim == 2:
+        _outer_relu_derivative_rows_compiled(dZ, W_T[0], A, dH)
+    else:
+        _outer_relu_derivative_members_compiled(dZ, W_T, A, dH)
+
+
+def transpose(W, out):
+    """``out = W.swapaxes(-1, -2)``, each member's matrix into contiguous memory.
+
+    Parameters
+    ----------
+    W : ndarray of shape (n_networks, n_in, n_out)
+    out : ndarray of shape (n_networks, n_out, n_in) or None
+        Written; None for a new array.
+    """
+    if out is None:
+        out = np.empty(W.shape[:-2] + W.shape[:-3:-1], dtype=W.dtype)
+    if COMPILED:
+        _transpose_compiled(W, out)
+    else:
+        np.copyto(out, W.swapaxes(-1, -2))
+    return out

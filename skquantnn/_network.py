@@ -27,7 +27,13 @@ from itertools import pairwise
 
 import numpy as np
 
-from skquantnn._activations import DERIVATIVES, LOSS_GRADIENTS, add_bias_and_activate
+from skquantnn._activations import (
+    DERIVATIVES,
+    LOSS_GRADIENTS,
+    add_bias_and_activate,
+    outer_and_derivative,
+)
+from skquantnn._kernels import transpose
 
 
 class FlatLayout:
@@ -150,9 +156,9 @@ def forward(X, coefs, intercepts, activation, out_activation, masks=None, out=No
         Keys of ``ACTIVATIONS`` for the hidden layers and the output layer.
     masks : list of ndarray of shape (n_samples, n_units) or None
         Dropout masks of the hidden layers (already scaled by ``1 / keep``).
-    out : tuple of two lists of ndarray, optional
-        Preallocated ``(H, D)`` buffers with at least ``n_samples`` rows, as made by
-        :func:`allocate_buffers`; results are written into their first rows.
+    out : Buffers, optional
+        Preallocated buffers with at least ``n_samples`` rows; results are
+        written into the first rows of ``out.H`` and ``out.D``.
 
     Returns
     -------
@@ -167,11 +173,11 @@ def forward(X, coefs, intercepts, activation, out_activation, masks=None, out=No
     D = H if masks is None else [X]
     for layer in range(1, n_layers + 1):
         Z = np.matmul(D[-1], coefs[layer - 1],
-                      out=None if out is None else out[0][layer][..., :n, :])
+                      out=None if out is None else out.H[layer][..., :n, :])
         if layer < n_layers:
             H.append(add_bias_and_activate(Z, intercepts[layer - 1], activation))
             if masks is not None:
-                dropped = None if out is None else out[1][layer][..., :n, :]
+                dropped = None if out is None else out.D[layer][..., :n, :]
                 D.append(np.multiply(H[-1], masks[layer - 1][..., :n, :],
                                      out=dropped))
         else:
@@ -182,7 +188,7 @@ def forward(X, coefs, intercepts, activation, out_activation, masks=None, out=No
 
 
 def backward(dY, H, D, coefs, activation, out_activation, coef_grads,
-             intercept_grads, masks=None, deltas=None, input_gradient=False):
+             intercept_grads, masks=None, buffers=None, input_gradient=False):
     """Backward pass: write ``dW_l`` and ``db_l`` into the gradient views.
 
     Parameters
@@ -197,8 +203,8 @@ def backward(dY, H, D, coefs, activation, out_activation, coef_grads,
         Views into the flat gradient vector, filled in place.
     masks : list of ndarray or None
         The dropout masks used in the forward pass.
-    deltas : list of ndarray, optional
-        Preallocated ``dH`` buffers (see :func:`allocate_buffers`).
+    buffers : Buffers, optional
+        Preallocated ``dH`` and transposed-weight buffers.
     input_gradient : bool
         Also return ``dloss / dX`` (one more matrix product).
 
@@ -209,25 +215,41 @@ def backward(dY, H, D, coefs, activation, out_activation, coef_grads,
     """
     n = dY.shape[-2]
     # db = dZ.sum(-2), as a product with a ones vector: faster on small batches
-    ones = np.ones(n, dtype=dY.dtype) if deltas is None else deltas[0][:n]
+    ones = np.ones(n, dtype=dY.dtype) if buffers is None else buffers.ones[:n]
     dZ = DERIVATIVES[out_activation](H[-1], dY)
     for layer in range(len(coefs), 1, -1):
         np.matmul(_T(D[layer - 1]), dZ, out=coef_grads[layer - 1])
         np.matmul(ones, dZ, out=intercept_grads[layer - 1])
-        out = None if deltas is None else deltas[layer - 1][..., :n, :]
-        W_T = _T(coefs[layer - 1])
-        if W_T.shape[-2] == 1:      # one output unit: an outer product, exactly
-            dH = np.multiply(dZ, W_T, out=out)
-        else:
-            if W_T.ndim == 3:   # stacked: BLAS takes each member's matrix contiguous
-                W_T = np.ascontiguousarray(W_T)
-            dH = np.matmul(dZ, W_T, out=out)
-        if masks is not None:
-            dH *= masks[layer - 2][..., :n, :]
-        dZ = DERIVATIVES[activation](H[layer - 1], dH)
+        dZ = _previous_delta(
+            dZ, coefs[layer - 1], H[layer - 1], activation,
+            None if masks is None else masks[layer - 2][..., :n, :],
+            None if buffers is None else buffers.deltas[layer - 1][..., :n, :],
+            None if buffers is None else buffers.transposed[layer - 1])
     np.matmul(_T(D[0]), dZ, out=coef_grads[0])
     np.matmul(ones, dZ, out=intercept_grads[0])
     return np.matmul(dZ, _T(coefs[0])) if input_gradient else None
+
+
+def _previous_delta(dZ, W, A, activation, mask, out, transposed):
+    """``dZ_{l-1} = ((dZ_l @ W_l.T) * M_{l-1}) * act'(A_{l-1})``, into ``out``.
+
+    A one-unit layer's product is an outer product, exactly (fused with ReLU's
+    derivative when there is no mask); stacked members multiply by a contiguous
+    copy of each member's transposed weights (written into ``transposed``), which
+    BLAS takes faster than a transposed view.
+    """
+    W_T = _T(W)
+    if W_T.shape[-2] == 1:
+        if mask is None:
+            return outer_and_derivative(dZ, W_T, A, activation, out)
+        dH = np.multiply(dZ, W_T, out=out)
+    else:
+        if W.ndim == 3:
+            W_T = transpose(W, transposed)
+        dH = np.matmul(dZ, W_T, out=out)
+    if mask is not None:
+        dH *= mask
+    return DERIVATIVES[activation](A, dH)
 
 
 def _T(A):
@@ -235,19 +257,27 @@ def _T(A):
     return A.swapaxes(-1, -2)     # the method: no dispatch through np.swapaxes
 
 
-def allocate_buffers(layer_units, n_rows, dtype, lead=()):
-    """Preallocated ``(H, D, deltas)`` buffers for batches of up to ``n_rows`` rows.
+class Buffers:
+    """Preallocated arrays of one training run's passes, for batches of up to
+    ``n_rows`` rows.
 
-    Index ``l`` of each list holds an ``lead + (n_rows, layer_units[l])`` array
-    (``lead`` is ``(n_networks,)`` for stacked members). Index 0 of ``H`` and ``D``
-    is unused (the input is the batch itself); ``deltas[0]`` is a vector of ones,
-    used to sum over rows.
+    Index ``l`` of ``H``, ``D`` and ``deltas`` holds an ``lead + (n_rows,
+    layer_units[l])`` array (``lead`` is ``(n_networks,)`` for stacked members);
+    index 0 of each is unused (the input is the batch itself). ``ones`` is a
+    vector of ones, used to sum over rows; ``transposed[l]`` holds stacked
+    ``W_l``'s transpose, ``lead + (n_out, n_in)``.
     """
-    def make(first):
-        return [first] + [np.empty(lead + (n_rows, u), dtype=dtype)
-                          for u in layer_units[1:]]
 
-    return make(None), make(None), make(np.ones(n_rows, dtype=dtype))
+    def __init__(self, layer_units, n_rows, dtype, lead=()):
+        def make():
+            return [None] + [np.empty(lead + (n_rows, u), dtype=dtype)
+                             for u in layer_units[1:]]
+
+        self.H, self.D, self.deltas = make(), make(), make()
+        self.ones = np.ones(n_rows, dtype=dtype)
+        self.transposed = [None] + [
+            np.empty(lead + (n_out, n_in), dtype=dtype) if lead else None
+            for n_in, n_out in list(pairwise(layer_units))[1:]]
 
 
 def output_gradient(loss, R, sample_weight, sw_sum, delta):

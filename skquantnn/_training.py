@@ -16,8 +16,8 @@ from sklearn.utils import gen_batches
 from skquantnn._activations import LOSS_FUNCTIONS, weighted_mean_loss
 from skquantnn._fit_state import History
 from skquantnn._network import (
+    Buffers,
     add_penalty_gradient,
-    allocate_buffers,
     backward,
     forward,
     output_gradient,
@@ -53,8 +53,8 @@ class Workspace:
         self.coefs, self.intercepts = net.layout.unpack(theta[0] if single else theta)
         self.coef_grads, self.intercept_grads = net.layout.unpack(
             self.grad[0] if single else self.grad)
-        self.H, self.D, self.deltas = allocate_buffers(
-            net.layout.layer_units, n_rows, theta.dtype, lead=self.lead)
+        self.buffers = Buffers(net.layout.layer_units, n_rows, theta.dtype,
+                               lead=self.lead)
 
 
 def loss_and_gradient(net, ws, X, Y, sample_weight=None, masks=None):
@@ -78,8 +78,8 @@ def loss_and_gradient(net, ws, X, Y, sample_weight=None, masks=None):
     n, n_outputs = Y.shape
     n_networks = ws.theta.shape[0]
     H, D = forward(X, ws.coefs, ws.intercepts, net.activation, net.out_activation,
-                   masks, (ws.H, ws.D))
-    R = np.subtract(H[-1], Y, out=ws.deltas[-1][..., :n, :])
+                   masks, ws.buffers)
+    R = np.subtract(H[-1], Y, out=ws.buffers.deltas[-1][..., :n, :])
     if sample_weight is None:
         sw_sum = n
         # the sum of squares as one dot product: no (n, n_outputs) temporary
@@ -92,7 +92,7 @@ def loss_and_gradient(net, ws, X, Y, sample_weight=None, masks=None):
     loss /= sw_sum * n_outputs
     dY = output_gradient(net.loss, R, sample_weight, sw_sum, net.huber_delta)
     backward(dY, H, D, ws.coefs, net.activation, net.out_activation, ws.coef_grads,
-             ws.intercept_grads, masks, ws.deltas)
+             ws.intercept_grads, masks, ws.buffers)
     if net.alpha or net.l1_alpha:
         n_coefs = net.layout.n_coefs
         loss += penalty(ws.theta[:, :n_coefs], net.alpha, net.l1_alpha, sw_sum)

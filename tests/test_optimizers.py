@@ -126,21 +126,48 @@ def test_compiled_kernels_equal_their_numpy_twins_bit_for_bit(dtype, kernel,
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("lead", [(), (3,)])
 def test_compiled_relu_kernels_equal_numpy_bit_for_bit(dtype, lead, monkeypatch):
-    from skquantnn._activations import add_bias_and_activate, relu_derivative
+    from skquantnn._activations import (
+        add_bias_and_activate,
+        outer_and_derivative,
+        relu_derivative,
+    )
 
     rng = np.random.RandomState(1)
     Z = rng.normal(size=lead + (20, 7)).astype(dtype)
     Z[..., 0, 0] = np.nan
     b = rng.normal(size=lead + (7,)).astype(dtype)
     dA = rng.normal(size=Z.shape).astype(dtype)
+    dZ = rng.normal(size=lead + (20, 1)).astype(dtype)
+    # a one-unit layer's weights, transposed: a strided view, as in training
+    W_T = rng.normal(size=lead + (7, 2)).astype(dtype)[..., :1].swapaxes(-1, -2)
     results = []
     for compiled in (True, False):
         monkeypatch.setattr("skquantnn._kernels.COMPILED", compiled)
         # a strided view, as the last, shorter batch of an epoch is
         A = add_bias_and_activate(Z.copy()[..., :15, :], b, "relu")
-        results.append((A, relu_derivative(A, dA.copy()[..., :15, :])))
+        out = np.full(lead + (20, 7), 7.0, dtype=dtype)[..., :15, :]
+        results.append((A, relu_derivative(A, dA.copy()[..., :15, :]),
+                        outer_and_derivative(dZ[..., :15, :], W_T, A, "relu", out)))
     for a, b_ in zip(*results, strict=True):
         np.testing.assert_array_equal(a, b_)
+    # what the fused pass computes: the outer product, then ReLU's derivative
+    np.testing.assert_array_equal(
+        results[0][2], dZ[..., :15, :] * W_T * (results[0][0] > 0))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_compiled_transpose_copies_each_members_transpose(dtype, monkeypatch):
+    from skquantnn._kernels import transpose
+    from skquantnn._network import FlatLayout
+
+    layout = FlatLayout([3, 5, 4, 1])
+    theta = np.random.RandomState(2).normal(size=(3, layout.size)).astype(dtype)
+    W = layout.unpack(theta)[0][1]           # a strided view, as in training
+    for compiled in (True, False):
+        monkeypatch.setattr("skquantnn._kernels.COMPILED", compiled)
+        out = transpose(W, np.zeros((3, 4, 5), dtype=dtype))
+        np.testing.assert_array_equal(out, W.swapaxes(-1, -2))
+        assert out.flags.c_contiguous
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -151,7 +178,8 @@ def test_fits_with_and_without_compiled_kernels_are_identical(monkeypatch):
     rng = np.random.RandomState(0)
     X = rng.normal(size=(200, 4))
     y = X[:, 0] ** 2 + rng.normal(size=200)
-    kw = dict(hidden_layer_sizes=(8,), n_networks=3, max_iter=5, random_state=0)
+    # two hidden layers: every compiled pass of the backward pass runs
+    kw = dict(hidden_layer_sizes=(8, 4), n_networks=3, max_iter=5, random_state=0)
     fitted = {}
     for compiled in (True, False):
         monkeypatch.setattr(kernels, "COMPILED", compiled)
