@@ -21,6 +21,7 @@ from sklearn.utils.validation import (
 
 from skquantnn._combine import weighted_mean_scale
 from skquantnn._keras_compiled import compiled, forget_eager_kernels
+from skquantnn._keras_loop import TRAINING_LOOPS, train
 from skquantnn._keras_state import from_plain_state, kept_on_error, to_plain_state
 from skquantnn._keras_support import (
     KERAS_ACTIVATIONS,
@@ -180,6 +181,7 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         "jit_compile": ["boolean", StrOptions({"auto"})],
         "dtype": [None, StrOptions({"float32", "float64"})],
         "standardize_target": ["boolean"],
+        "training_loop": [StrOptions(TRAINING_LOOPS)],
     }
     # BaseWrapper reads these; they are not parameters of this estimator.
     build_fn = None
@@ -217,6 +219,7 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         dtype=None,
         callbacks=None,
         standardize_target=False,
+        training_loop="auto",
         **kwargs,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -248,6 +251,7 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         self.dtype = dtype
         self.callbacks = callbacks
         self.standardize_target = standardize_target
+        self.training_loop = training_loop
         # routed parameters: model__*, optimizer__*, fit__*, callbacks__*, ...
         vars(self).update(**kwargs)
         if kwargs:
@@ -455,21 +459,18 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
             callbacks.append(keras.callbacks.EarlyStopping(
                 monitor="val_loss", patience=self.n_iter_no_change,
                 min_delta=self.tol, restore_best_weights=True))
-        fit_args = route_params_fit(self.get_params())
-        fit_args.update(kwargs)
         with local_seeds(seed), compiled(self.model_, train=True) as model:
-            history = model.fit(
-                batches, validation_data=validation,
-                validation_batch_size=self.predict_batch_size,
-                epochs=initial_epoch + epochs, initial_epoch=initial_epoch,
-                # the batches shuffle their rows; Keras must not reorder them
-                shuffle=False, verbose=self.verbose, callbacks=callbacks,
-                **fit_args)
+            history, self.training_loop_ = train(
+                model, batches, validation, epochs=epochs,
+                initial_epoch=initial_epoch, callbacks=callbacks,
+                verbose=self.verbose, validation_batch_size=self.predict_batch_size,
+                fit_args={**route_params_fit(self.get_params()), **kwargs},
+                training_loop=self.training_loop)
         if not warm_start or not hasattr(self, "history_") or initial_epoch == 0:
             self.history_ = defaultdict(list)
-        for key, values in history.history.items():
+        for key, values in history.items():
             self.history_[key] += values
-        losses = history.history.get("loss", [])
+        losses = history.get("loss", [])
         if losses and not all(math.isfinite(v) for v in losses):
             raise diverged(losses[-1], len(losses),
                            f"Lower 'learning_rate', {SCALE_HINT}, or add a penalty "

@@ -150,6 +150,11 @@ class ShuffledBatches(keras.utils.PyDataset):
         self._rng = np.random.default_rng(seed)
         self._order = self._new_order()
 
+    @property
+    def order(self):
+        """ndarray of shape (n_rows,): the rows of this epoch's batches, in turn."""
+        return self._order
+
     def _new_order(self):
         n = len(self.arrays[0])
         return self._rng.permutation(n) if self.shuffle else np.arange(n)
