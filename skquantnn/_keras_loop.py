@@ -128,7 +128,7 @@ def train(model, batches, validation, *, epochs, initial_epoch, callbacks, verbo
                       shuffle=False, verbose=verbose, callbacks=callbacks,
                       **fit_args)
     except KeyboardInterrupt:
-        warnings.warn("Training interrupted by user.", UserWarning, stacklevel=3)
+        warnings.warn("Training interrupted by user.", UserWarning, stacklevel=2)
     return history.history, "compiled" if compiled else "keras"
 
 

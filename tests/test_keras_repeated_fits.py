@@ -138,9 +138,11 @@ def test_a_failed_fit_leaves_the_twin_usable(data, fresh_twins):
 
 
 @pytest.mark.parametrize("shuffle", [False, True])
-def test_batches_come_in_the_order_the_estimator_chose(data, monkeypatch, shuffle):
+def test_keras_loop_serves_batches_in_the_order_the_estimator_chose(data, monkeypatch,
+                                                                   shuffle):
     # Keras reorders a dataset's batches unless told not to; the estimator
-    # shuffles rows itself, and shuffle=False must mean time order.
+    # shuffles rows itself, and shuffle=False must mean time order. (The compiled
+    # loop trains on the same batches: see test_keras_loop.py.)
     X, y = data
     served = []
     getitem = _keras_support.ShuffledBatches.__getitem__
@@ -150,7 +152,7 @@ def test_batches_come_in_the_order_the_estimator_chose(data, monkeypatch, shuffl
         return getitem(self, index)
 
     monkeypatch.setattr(_keras_support.ShuffledBatches, "__getitem__", logged)
-    small(epochs=2, shuffle=shuffle).fit(X, y)
+    small(epochs=2, shuffle=shuffle, training_loop="keras").fit(X, y)
     indices = [index for index, _ in served[-14:]]
     assert indices == list(range(7)) * 2
     first_rows = [row for _, row in served[-14:]]
