@@ -72,8 +72,17 @@ def compiled_loop_applies(model, fit_args):
         not tf.distribute.has_strategy()
 
 
-def train(model, batches, validation, *, epochs, initial_epoch, callbacks, verbose,
-          validation_batch_size, fit_args, training_loop):
+def fit_arguments(params):
+    """The ``Model.fit`` arguments among an estimator's ``params`` (routed with
+    ``fit__``), minus those the estimator sets itself."""
+    own = {"batch_size", "epochs", "verbose", "validation_split", "shuffle",
+           "callbacks", "sample_weight", "initial_epoch"}
+    return {key[len("fit__"):]: value for key, value in params.items()
+            if key.startswith("fit__") and key[len("fit__"):] not in own}
+
+
+def train(model, batches, validation, *, epochs, initial_epoch, callbacks, stopping,
+          verbose, validation_batch_size, fit_args, training_loop):
     """Train ``model`` for ``epochs`` epochs on ``batches``; Ctrl-C stops early.
 
     Parameters
@@ -87,6 +96,10 @@ def train(model, batches, validation, *, epochs, initial_epoch, callbacks, verbo
     epochs, initial_epoch : int
         Train epochs ``initial_epoch`` to ``initial_epoch + epochs - 1``.
     callbacks : list of keras.callbacks.Callback
+        The user's; training also stops at a non-finite loss.
+    stopping : tuple of (int, float) or None
+        ``(patience, min_delta)`` of early stopping on ``val_loss``, which
+        restores the best weights; None for no early stopping.
     verbose : int
         Keras's progress bar: 0 none, 1 a bar, 2 a line per epoch.
     validation_batch_size : int
@@ -113,7 +126,11 @@ def train(model, batches, validation, *, epochs, initial_epoch, callbacks, verbo
     """
     compiled = training_loop == "auto" and compiled_loop_applies(model, fit_args)
     history = keras.callbacks.History()
-    callbacks = [*callbacks, history]
+    callbacks = [*callbacks, keras.callbacks.TerminateOnNaN(), history]
+    if stopping is not None:
+        callbacks.insert(-1, keras.callbacks.EarlyStopping(
+            monitor="val_loss", patience=stopping[0], min_delta=stopping[1],
+            restore_best_weights=True))
     try:
         if compiled:
             _fit_compiled(model, batches, validation, epochs=epochs,
