@@ -7,10 +7,10 @@ batch on TensorFlow for a step whose arithmetic takes microseconds. Here an
 epoch is one compiled call instead. The training rows go to the backend once, as
 tensors; the epoch's row order (drawn by the estimator's own seeded generator,
 as the batches ``Model.fit`` would get) goes in as one integer vector; and a loop
-inside the compiled function (``tf.while_loop`` on TensorFlow, ``jax.lax.scan``
-on JAX) runs the model's own ``train_step`` on one batch after another: the same
-forward pass, loss, gradients, optimizer update, dropout seeds and metrics as
-``Model.fit`` on the same batches.
+inside the compiled function (``tf.while_loop`` on TensorFlow,
+``jax.lax.fori_loop`` on JAX) runs the model's own ``train_step`` on one batch
+after another: the same forward pass, loss, gradients, optimizer update, dropout
+seeds and metrics as ``Model.fit`` on the same batches.
 
 Between epochs the loop does what ``Model.fit`` does: validation (the model's
 ``test_step`` over the validation rows, one more compiled call), the callbacks'
@@ -120,9 +120,8 @@ def train(model, batches, validation, *, epochs, initial_epoch, callbacks, stopp
     -----
     UserWarning
         "Training interrupted by user." when a ``KeyboardInterrupt`` stopped the
-        training: the model keeps the weights trained so far (on the compiled
-        loop, those of the last complete epoch) and the history its complete
-        epochs.
+        training: the model keeps the weights trained so far, and the history
+        the epochs it completed.
     """
     compiled = training_loop == "auto" and compiled_loop_applies(model, fit_args)
     history = keras.callbacks.History()
@@ -283,74 +282,91 @@ class _TensorFlowEpochs:
 
 
 class _JaxEpochs:
-    """An epoch of ``train_step`` calls, or a pass of ``test_step`` calls, as one
-    jitted function each (compiled per shape of the data, as JAX does), on the
-    model's state as values; the variables get the new values after each call."""
+    """An epoch of ``train_step`` calls, or a pass of ``test_step`` calls, on the
+    model's state as values; the variables get the new values after each pass.
+
+    JAX compiles a function once per shape of its inputs. So that rows of many
+    sizes (the folds of a cross-validation) share compilations, the batches of
+    ``batch_size`` rows run in one jitted loop over rows padded to the next power
+    of two, with the number of batches an input; a last, shorter batch runs in a
+    jitted single step, compiled once per its size, as Keras compiles its step.
+    """
 
     def __init__(self, model):
         import jax
 
         self.jax = jax
         self.model = model
-        self._train = jax.jit(self._train_epoch, static_argnames="batch_size")
-        self._test = jax.jit(self._test_pass, static_argnames="batch_size")
         self._built = False
+        self._loop = {kind: jax.jit(self._loop_function(kind),
+                                    static_argnames="batch_size")
+                      for kind in ("train", "test")}
+        self._step = {kind: jax.jit(self._step_function(kind))
+                      for kind in ("train", "test")}
 
     def tensors(self, arrays):
-        return tuple(self.jax.numpy.asarray(a) for a in arrays)
+        """The rows as NumPy arrays, and on the device padded to a power of two."""
+        n = len(arrays[0])
+        capacity = 1 << (n - 1).bit_length()
+        padded = tuple(self.jax.numpy.asarray(np.concatenate(
+            [a, np.zeros((capacity - n, *a.shape[1:]), a.dtype)])) for a in arrays)
+        return arrays, padded
 
     def train_epoch(self, data, order, batch_size):
         """The metrics after one epoch of batches of ``order``'s rows."""
-        variables = self._variables(train=True, data=data)
-        state = tuple([v.value for v in group] for group in variables)
-        logs, state = self._train(state, data, self.jax.numpy.asarray(order, "int32"),
-                                  batch_size=batch_size)
-        _assign(variables, state)
-        return logs
+        return self._run("train", data, order, batch_size)
 
     def evaluate(self, data, batch_size):
         """The metrics over ``data``'s rows in order."""
-        variables = self._variables(train=False, data=data)
+        return self._run("test", data, np.arange(len(data[0][0])), batch_size)
+
+    def _run(self, kind, data, order, batch_size):
+        model = self.model
+        if not self._built:
+            _build_state(model, data[0])
+            self._built = True
+        model.reset_metrics()
+        variables = (model.trainable_variables, model.non_trainable_variables,
+                     *([model.optimizer.variables] if kind == "train" else []),
+                     model.metrics_variables)
         state = tuple([v.value for v in group] for group in variables)
-        logs, state = self._test(state, data, batch_size=batch_size)
+        arrays, padded = data
+        n_full = len(order) // batch_size
+        if n_full:
+            rows = np.zeros(len(padded[0]), np.int32)
+            rows[:len(order)] = order
+            logs, state = self._loop[kind](state, padded, rows, n_full,
+                                           batch_size=batch_size)
+        rest = order[n_full * batch_size:]
+        if len(rest):
+            logs, state = self._step[kind](state, tuple(a[rest] for a in arrays))
         _assign(variables, state)
         return logs
 
-    def _variables(self, train, data):
-        model = self.model
-        if not self._built:
-            _build_state(model, data)
-            self._built = True
-        model.reset_metrics()
-        if train:
-            return (model.trainable_variables, model.non_trainable_variables,
-                    model.optimizer.variables, model.metrics_variables)
-        return (model.trainable_variables, model.non_trainable_variables,
-                model.metrics_variables)
+    def _step_function(self, kind):
+        step = self.model.train_step if kind == "train" else self.model.test_step
 
-    def _scan(self, step, state, data, rows, batch_size):
+        def one_step(state, batch):
+            _, state = step(state, batch)
+            return self._metrics(state[-1]), state
+
+        return one_step
+
+    def _loop_function(self, kind):
         jnp, lax = self.jax.numpy, self.jax.lax
-        n_full = len(rows) // batch_size
+        step = self.model.train_step if kind == "train" else self.model.test_step
 
-        def one_batch(state, batch_rows):
-            _, state = step(state, tuple(jnp.take(t, batch_rows, axis=0)
-                                         for t in data))
-            return state, None
+        def loop(state, data, rows, n_batches, batch_size):
+            def one_batch(i, state):
+                batch = lax.dynamic_slice_in_dim(rows, i * batch_size, batch_size)
+                _, state = step(state, tuple(jnp.take(t, batch, axis=0)
+                                             for t in data))
+                return state
 
-        state, _ = lax.scan(one_batch, state,
-                            rows[:n_full * batch_size].reshape(n_full, batch_size))
-        if len(rows) % batch_size:
-            state, _ = one_batch(state, rows[n_full * batch_size:])
-        return state
+            state = lax.fori_loop(0, n_batches, one_batch, state)
+            return self._metrics(state[-1]), state
 
-    def _train_epoch(self, state, data, order, batch_size):
-        state = self._scan(self.model.train_step, state, data, order, batch_size)
-        return self._metrics(state[3]), state
-
-    def _test_pass(self, state, data, batch_size):
-        rows = self.jax.numpy.arange(len(data[0]))
-        state = self._scan(self.model.test_step, state, data, rows, batch_size)
-        return self._metrics(state[2]), state
+        return loop
 
     def _metrics(self, values):
         mapping = list(zip(self.model.metrics_variables, values, strict=True))
