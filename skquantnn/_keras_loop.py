@@ -237,44 +237,50 @@ class _TensorFlowEpochs:
 
     def train_epoch(self, data, order, batch_size):
         """The metrics, as tensors, after one epoch of batches of ``order``'s rows."""
-        function = self._function("train", data)
-        return function(*data, self.tf.constant(order, self.tf.int32),
-                        self.tf.constant(batch_size, self.tf.int32))
+        tf = self.tf
+        return self._function("train", data)(
+            *data, tf.constant(order, tf.int32), tf.constant(batch_size, tf.int32))
 
     def evaluate(self, data, batch_size):
         """The metrics, as tensors, over ``data``'s rows in order."""
-        tf = self.tf
-        order = tf.range(tf.shape(data[0])[0], dtype=tf.int32)
-        function = self._function("test", data)
-        return function(*data, order, tf.constant(batch_size, tf.int32))
+        return self._function("test", data)(
+            *data, self.tf.constant(batch_size, self.tf.int32))
 
     def _function(self, kind, data):
         key = (kind, *(t.dtype for t in data))
         if key not in self._functions:
             tf = self.tf
             _build_state(self.model, data)
-            model = self.model
-            step = model.train_step if kind == "train" else model.test_step
-            if model.jit_compile:
+            step = self.model.train_step if kind == "train" else self.model.test_step
+            if self.model.jit_compile:
                 step = tf.function(step, jit_compile=True, autograph=False)
             signature = [tf.TensorSpec((None, *t.shape[1:]), t.dtype) for t in data]
-            signature += [tf.TensorSpec((None,), tf.int32), tf.TensorSpec((), tf.int32)]
+            if kind == "train":
+                signature.append(tf.TensorSpec((None,), tf.int32))
+            signature.append(tf.TensorSpec((), tf.int32))
             self._functions[key] = tf.function(
                 self._loop(step), input_signature=signature, autograph=False)
         return self._functions[key]
 
     def _loop(self, step):
+        """``step`` over batches of ``order``'s rows, or of the rows in turn."""
         tf, model = self.tf, self.model
 
-        def loop(x, y, sample_weight, order, batch_size):
+        def loop(x, y, sample_weight, *order_and_batch_size):
+            *order, batch_size = order_and_batch_size
+            n_rows = tf.shape(order[0] if order else x)[0]
             model.reset_metrics()
-            n_batches = (tf.shape(order)[0] + batch_size - 1) // batch_size
 
             def one_batch(i):
-                rows = order[i * batch_size:(i + 1) * batch_size]
-                step(tuple(tf.gather(t, rows) for t in (x, y, sample_weight)))
+                rows = slice(i * batch_size, (i + 1) * batch_size)
+                if order:
+                    step(tuple(tf.gather(t, order[0][rows])
+                               for t in (x, y, sample_weight)))
+                else:
+                    step((x[rows], y[rows], sample_weight[rows]))
                 return (i + 1,)
 
+            n_batches = (n_rows + batch_size - 1) // batch_size
             tf.while_loop(lambda i: i < n_batches, one_batch, (tf.constant(0),))
             return model.get_metrics_result()
 
