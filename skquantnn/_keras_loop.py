@@ -151,6 +151,9 @@ def train(model, batches, validation, *, epochs, initial_epoch, callbacks, stopp
 def _fit_compiled(model, batches, validation, *, epochs, initial_epoch, callbacks,
                   verbose, validation_batch_size, validation_freq=1):
     """``Model.fit``'s epoch loop, each epoch's batches in one compiled call."""
+    if not isinstance(validation_freq, int | list):
+        raise ValueError("fit__validation_freq must be an int or a list of epochs, "
+                         f"got {validation_freq!r}.")
     runner = _epoch_runner(model)
     train_data = runner.tensors(_with_weights(batches.arrays))
     val_data = None if validation is None else runner.tensors(

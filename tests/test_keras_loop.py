@@ -134,6 +134,12 @@ def test_validation_freq_is_kept_by_the_compiled_loop(data):
     assert len(model.history_["val_loss"]) == 2
 
 
+def test_a_bad_validation_freq_names_itself(data):
+    X, y = data
+    with pytest.raises(ValueError, match="validation_freq"):
+        small(validation_split=0.2, fit__validation_freq="2").fit(X, y)
+
+
 def test_other_fit_arguments_train_with_keras_loop(data):
     X, y = data
     model = small(epochs=2, fit__steps_per_epoch=3).fit(X, y)

@@ -99,6 +99,23 @@ def test_one_twin_per_architecture_and_compile_setting(data, fresh_twins):
     assert len(_keras_compiled._twins) == 2  # the least recently used went
 
 
+def test_fits_of_one_architecture_share_the_compiled_epoch(data, fresh_twins):
+    # What a grid search does: other rows (folds), weights, batch sizes.
+    X, y = data
+    assert small().fit(X, y).training_loop_ == "compiled"
+    small(random_state=1).fit(X[:150], y[:150], sample_weight=np.ones(150))
+    small(batch_size=16).fit(X, y)
+    (twin,) = _keras_compiled._twins.values()
+    runner = twin.model._skquantnn_epochs
+    if keras.backend.backend() == "tensorflow":
+        # traced once: the rows and the batch size are inputs of the trace
+        (train,) = runner._functions.values()
+        assert train.experimental_get_tracing_count() == 1
+    else:
+        # compiled once per batch size: 200 and 150 rows pad to the same 256
+        assert runner._loop["train"]._cache_size() == 2
+
+
 def test_layer_names_are_not_part_of_the_architecture(data):
     X, y = data
     a, b = small().fit(X, y).model_, small().fit(X, y).model_
