@@ -115,36 +115,44 @@ def measure(configs):
     return results
 
 
-def print_table(rows, reference):
-    print(f"{'configuration':<72}{'median fit s':>13}{'vs tutorial':>13}"
-          f"{'mean test MSE':>15}")
-    for name, results in rows.items():
-        median = statistics.median(t for t, _ in results)
-        mse = statistics.mean(m for _, m in results)
-        print(f"{name:<72}{median:>13.2f}{median / reference:>13.3f}{mse:>15.4f}")
+def summary(results):
+    """Median fit seconds and mean test MSE of a list of (seconds, test MSE)."""
+    return (statistics.median(t for t, _ in results),
+            statistics.mean(m for _, m in results))
 
 
 def compare():
     import keras
 
     rows = measure(CONFIGS)
+    reference = summary(rows["tutorial code"])[0]
     print(f"backend: {keras.backend.backend()}, one process, alternating, "
           f"seeds {SEEDS}")
-    print_table(rows, statistics.median(t for t, _ in rows["tutorial code"]))
+    print(f"{'configuration':<66}{'median fit s':>13}{'vs tutorial':>13}"
+          f"{'mean test MSE':>15}")
+    for name, results in rows.items():
+        median, mse = summary(results)
+        print(f"{name:<66}{median:>13.2f}{median / reference:>13.3f}{mse:>15.4f}")
 
 
 def backends():
     rows = {}
-    for backend, label in BACKENDS.items():
+    for backend in BACKENDS:
         env = {**os.environ, "KERAS_BACKEND": backend}
         out = subprocess.run([sys.executable, __file__, "child"], env=env,
                              capture_output=True, text=True, check=True).stdout
-        for name, results in json.loads(out.strip().splitlines()[-1]).items():
-            rows[f"{name}, {label}"] = results
-    reference = statistics.median(t for t, _ in rows["tutorial code, TensorFlow"])
-    print("each backend in its own process; ratios to the tutorial code on "
-          "TensorFlow")
-    print_table(rows, reference)
+        rows[backend] = json.loads(out.strip().splitlines()[-1])
+    tensorflow = summary(rows["tensorflow"]["tutorial code"])[0]
+    print("each backend in its own process; 'same process' is the ratio to the "
+          "tutorial code on the same backend")
+    print(f"{'configuration':<78}{'median fit s':>13}{'same process':>14}"
+          f"{'vs TF tutorial':>16}{'mean test MSE':>15}")
+    for backend, label in BACKENDS.items():
+        own = summary(rows[backend]["tutorial code"])[0]
+        for name, results in rows[backend].items():
+            median, mse = summary(results)
+            print(f"{name + ', ' + label:<78}{median:>13.2f}{median / own:>14.3f}"
+                  f"{median / tensorflow:>16.3f}{mse:>15.4f}")
 
 
 def main():

@@ -310,7 +310,8 @@ class _JaxEpochs:
         self._loop = {kind: jax.jit(self._loop_function(kind),
                                     static_argnames="batch_size")
                       for kind in ("train", "test")}
-        self._step = {kind: jax.jit(self._step_function(kind))
+        self._step = {kind: jax.jit(self._step_function(kind),
+                                    static_argnames="reset")
                       for kind in ("train", "test")}
 
     def tensors(self, arrays):
@@ -334,7 +335,6 @@ class _JaxEpochs:
         if not self._built:
             _build_state(model, data[0])
             self._built = True
-        model.reset_metrics()
         variables = (model.trainable_variables, model.non_trainable_variables,
                      *([model.optimizer.variables] if kind == "train" else []),
                      model.metrics_variables)
@@ -348,14 +348,17 @@ class _JaxEpochs:
                                            batch_size=batch_size)
         rest = order[n_full * batch_size:]
         if len(rest):
-            logs, state = self._step[kind](state, tuple(a[rest] for a in arrays))
+            logs, state = self._step[kind](state, tuple(a[rest] for a in arrays),
+                                           reset=not n_full)
         _assign(variables, state)
         return logs
 
     def _step_function(self, kind):
         step = self.model.train_step if kind == "train" else self.model.test_step
 
-        def one_step(state, batch):
+        def one_step(state, batch, reset):
+            if reset:
+                state = self._reset_metrics(state)
             _, state = step(state, batch)
             return self._metrics(state[-1]), state
 
@@ -372,10 +375,21 @@ class _JaxEpochs:
                                              for t in data))
                 return state
 
-            state = lax.fori_loop(0, n_batches, one_batch, state)
+            state = lax.fori_loop(0, n_batches, one_batch,
+                                  self._reset_metrics(state))
             return self._metrics(state[-1]), state
 
         return loop
+
+    def _reset_metrics(self, state):
+        """``state`` with its last part, the metrics' values, reset by Keras."""
+        variables = self.model.metrics_variables
+        with keras.StatelessScope(state_mapping=list(zip(variables, state[-1],
+                                                         strict=True))) as scope:
+            self.model.reset_metrics()
+        reset = [scope.get_current_value(v) for v in variables]
+        return (*state[:-1], [value if new is None else new
+                              for value, new in zip(state[-1], reset, strict=True)])
 
     def _metrics(self, values):
         mapping = list(zip(self.model.metrics_variables, values, strict=True))
