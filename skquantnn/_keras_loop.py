@@ -35,6 +35,9 @@ COMPILED_FIT_ARGS = frozenset({"validation_freq"})
 #: The values of KerasMLPRegressor's ``training_loop``.
 TRAINING_LOOPS = frozenset({"auto", "keras"})
 
+#: On JAX, the fewest rows the compiled loop pads the data to (see _JaxEpochs).
+MIN_PADDED_ROWS = 1024
+
 
 def compiled_loop_applies(model, fit_args):
     """Whether :func:`train` can run ``model`` with the compiled loop.
@@ -297,8 +300,10 @@ class _JaxEpochs:
     JAX compiles a function once per shape of its inputs. So that rows of many
     sizes (the folds of a cross-validation) share compilations, the batches of
     ``batch_size`` rows run in one jitted loop over rows padded to the next power
-    of two, with the number of batches an input; a last, shorter batch runs in a
-    jitted single step, compiled once per its size, as Keras compiles its step.
+    of two (at least ``MIN_PADDED_ROWS``), with the number of batches an input; a
+    last, shorter batch runs in a jitted single step, compiled once per its size,
+    as Keras compiles its step. Small data sets then compile what Keras's loop
+    compiles: one step for whole batches (here the loop), one per last batch.
     """
 
     def __init__(self, model):
@@ -317,7 +322,7 @@ class _JaxEpochs:
     def tensors(self, arrays):
         """The rows as NumPy arrays, and on the device padded to a power of two."""
         n = len(arrays[0])
-        capacity = 1 << (n - 1).bit_length()
+        capacity = max(MIN_PADDED_ROWS, 1 << (n - 1).bit_length())
         padded = tuple(self.jax.numpy.asarray(np.concatenate(
             [a, np.zeros((capacity - n, *a.shape[1:]), a.dtype)])) for a in arrays)
         return arrays, padded
