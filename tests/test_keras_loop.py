@@ -89,17 +89,6 @@ def test_the_compiled_loop_trains_as_keras_own_loop(data, params, weighted):
         assert len(own.history_["loss"]) < params["epochs"]  # it did stop early
 
 
-def test_the_compiled_loop_is_reproducible_and_seeded(data):
-    X, y = data
-    a = small(dropout=0.2).fit(X, y)
-    b = small(dropout=0.2).fit(X, y)
-    c = small(dropout=0.2, random_state=1).fit(X, y)
-    assert a.training_loop_ == "compiled"
-    assert np.array_equal(a.predict(X), b.predict(X))
-    assert a.history_["loss"] == b.history_["loss"]
-    assert not np.allclose(a.predict(X), c.predict(X))
-
-
 def test_callbacks_get_epoch_hooks_and_one_batch_hook_per_epoch(data):
     X, y = data
     recorder = Recorder()
@@ -218,6 +207,7 @@ def test_verbose_prints_a_line_per_epoch(data, capsys, verbose, lines):
 
 def test_jit_compile_setting(data):
     X, y = data
+    X, y = X[:64], y[:64]  # eager steps on JAX are slow
     model = small(epochs=1, jit_compile=True).fit(X, y)
     plain = small(epochs=1, jit_compile=False).fit(X, y)
     if keras.backend.backend() == "jax":
