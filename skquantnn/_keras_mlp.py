@@ -157,8 +157,9 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         and ``history_`` of Keras's loop, about ten times faster on the
         tutorial's network). It falls back to ``keras.Model.fit`` for a model
         whose class defines its own ``train_step`` or ``test_step``, a model
-        compiled with ``run_eagerly=True``, a distribution strategy, and
-        ``fit__`` arguments other than ``validation_freq``. ``"keras"`` always
+        compiled with ``run_eagerly=True``, a distribution strategy, ``fit__``
+        arguments other than ``validation_freq``, and ``jit_compile=False`` on
+        JAX. ``"keras"`` always
         trains with ``keras.Model.fit``. Either way Ctrl-C stops training with
         a warning, keeping the weights and history trained so far.
 
