@@ -1,19 +1,22 @@
-"""KerasMLPRegressor against the Keras tutorial's own code, and its fastest setup.
+"""KerasMLPRegressor against the Keras tutorial's own code, on the tutorial's workload.
 
 Workload: the tutorial's, 2000 x 8 simulated data (``make_economic_regression(
 random_state=42)``), 80/20 split, StandardScaler, Dense 64 relu -> 32 relu -> 1,
-adam, mse, mae metric, 50 epochs, batch 32, ``validation_split=0.2``.
+adam, mse, mae metric, 50 epochs, batch 32, ``validation_split=0.2``, float32.
 
-``overhead``: raw Keras (the tutorial's code) and KerasMLPRegressor with the same
-settings, alternating in one process on the current backend (``KERAS_BACKEND``),
-over 3 seeds; prints median fit times and their ratio.
+``compare``: in one process on the current backend (``KERAS_BACKEND``), the
+tutorial's code, KerasMLPRegressor with its compiled loop (the default) and
+KerasMLPRegressor with Keras's own loop (``training_loop="keras"``, with and
+without ``steps_per_execution=32``): one untimed warm-up fit of each, then each in
+turn for each of 3 seeds. Prints the median fit time, its ratio to the tutorial
+code's, and the mean test MSE.
 
-``fastest``: each configuration in its own process (a process has one Keras
-backend), 3 seeds each; prints median fit time relative to the tutorial's code on
-TensorFlow, and mean test MSE.
+``backends``: the same configurations on TensorFlow and on JAX, each in its own
+process (a process has one Keras backend), one untimed warm-up fit then 3 seeds;
+times relative to the tutorial's code on TensorFlow.
 
-    python benchmarks/bench_keras.py overhead
-    python benchmarks/bench_keras.py fastest
+    python benchmarks/bench_keras.py compare
+    python benchmarks/bench_keras.py backends
 """
 
 import argparse
@@ -27,17 +30,15 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 SEEDS = (0, 1, 2)
+#: name: KerasMLPRegressor overrides, or None for the tutorial's code
 CONFIGS = {
-    # name: (backend, KerasMLPRegressor overrides or None for the tutorial's code)
-    "tutorial code, TensorFlow": ("tensorflow", None),
-    "KerasMLPRegressor, TensorFlow": ("tensorflow", {}),
-    "KerasMLPRegressor, TensorFlow, steps_per_execution=32": (
-        "tensorflow", {"steps_per_execution": 32}),
-    "tutorial code, JAX": ("jax", None),
-    "KerasMLPRegressor, JAX": ("jax", {}),
-    "KerasMLPRegressor, JAX, steps_per_execution=32": (
-        "jax", {"steps_per_execution": 32}),
+    "tutorial code": None,
+    "KerasMLPRegressor": {},
+    "KerasMLPRegressor, training_loop='keras'": {"training_loop": "keras"},
+    "KerasMLPRegressor, training_loop='keras', steps_per_execution=32": {
+        "training_loop": "keras", "steps_per_execution": 32},
 }
+BACKENDS = {"tensorflow": "TensorFlow", "jax": "JAX"}
 
 
 def load_data():
@@ -85,66 +86,83 @@ def fit_wrapper(seed, X_train, y_train, X_test, **overrides):
     return seconds, model.predict(X_test)
 
 
-def run(overrides, seeds):
-    """Fit one configuration over ``seeds``: list of (seconds, test MSE)."""
+def fit_one(overrides, seed, data):
+    """(seconds, test MSE) of one fit of one configuration."""
     import numpy as np
 
-    X_train, X_test, y_train, y_test = load_data()
-    results = []
-    for seed in seeds:
-        if overrides is None:
-            seconds, pred = fit_tutorial_code(seed, X_train, y_train, X_test)
-        else:
-            seconds, pred = fit_wrapper(seed, X_train, y_train, X_test, **overrides)
-        results.append((seconds, float(np.mean((pred - y_test) ** 2))))
+    X_train, X_test, y_train, y_test = data
+    if overrides is None:
+        seconds, pred = fit_tutorial_code(seed, X_train, y_train, X_test)
+    else:
+        seconds, pred = fit_wrapper(seed, X_train, y_train, X_test, **overrides)
+    return seconds, float(np.mean((pred - y_test) ** 2))
+
+
+def measure(configs):
+    """Warm up each configuration, then fit them in turn for each seed.
+
+    Returns
+    -------
+    dict of str to list of (seconds, test MSE)
+    """
+    data = load_data()
+    for overrides in configs.values():
+        fit_one(overrides, 0, data)  # compiles what later fits reuse; not timed
+    results = {name: [] for name in configs}
+    for seed in SEEDS:
+        for name, overrides in configs.items():
+            results[name].append(fit_one(overrides, seed, data))
     return results
 
 
-def overhead():
+def summary(results):
+    """Median fit seconds and mean test MSE of a list of (seconds, test MSE)."""
+    return (statistics.median(t for t, _ in results),
+            statistics.mean(m for _, m in results))
+
+
+def compare():
     import keras
 
-    X_train, X_test, y_train, y_test = load_data()
-    fit_tutorial_code(0, X_train, y_train, X_test)  # warm up the backend
-    times = {"tutorial code": [], "KerasMLPRegressor": []}
-    for seed in SEEDS:
-        times["tutorial code"].append(run(None, [seed])[0][0])
-        times["KerasMLPRegressor"].append(run({}, [seed])[0][0])
-    reference = statistics.median(times["tutorial code"])
-    print(f"backend: {keras.backend.backend()}")
-    print(f"{'model':<22}{'median fit s':>14}{'ratio':>8}")
-    for name, values in times.items():
-        median = statistics.median(values)
-        print(f"{name:<22}{median:>14.2f}{median / reference:>8.2f}")
-
-
-def fastest():
-    rows = {}
-    for name, (backend, overrides) in CONFIGS.items():
-        env = {**os.environ, "KERAS_BACKEND": backend}
-        out = subprocess.run(
-            [sys.executable, __file__, "child", json.dumps(overrides)],
-            env=env, capture_output=True, text=True, check=True).stdout
-        rows[name] = json.loads(out.strip().splitlines()[-1])
-    reference = statistics.median(t for t, _ in rows["tutorial code, TensorFlow"])
-    print(f"{'configuration':<56}{'median fit s':>13}{'vs tutorial TF':>16}"
+    rows = measure(CONFIGS)
+    reference = summary(rows["tutorial code"])[0]
+    print(f"backend: {keras.backend.backend()}, one process, alternating, "
+          f"seeds {SEEDS}")
+    print(f"{'configuration':<66}{'median fit s':>13}{'vs tutorial':>13}"
           f"{'mean test MSE':>15}")
     for name, results in rows.items():
-        median = statistics.median(t for t, _ in results)
-        mse = statistics.mean(m for _, m in results)
-        print(f"{name:<56}{median:>13.2f}{median / reference:>16.2f}{mse:>15.4f}")
+        median, mse = summary(results)
+        print(f"{name:<66}{median:>13.2f}{median / reference:>13.3f}{mse:>15.4f}")
+
+
+def backends():
+    rows = {}
+    for backend in BACKENDS:
+        env = {**os.environ, "KERAS_BACKEND": backend}
+        out = subprocess.run([sys.executable, __file__, "child"], env=env,
+                             capture_output=True, text=True, check=True).stdout
+        rows[backend] = json.loads(out.strip().splitlines()[-1])
+    tensorflow = summary(rows["tensorflow"]["tutorial code"])[0]
+    print("each backend in its own process; 'same process' is the ratio to the "
+          "tutorial code on the same backend")
+    print(f"{'configuration':<78}{'median fit s':>13}{'same process':>14}"
+          f"{'vs TF tutorial':>16}{'mean test MSE':>15}")
+    for backend, label in BACKENDS.items():
+        own = summary(rows[backend]["tutorial code"])[0]
+        for name, results in rows[backend].items():
+            median, mse = summary(results)
+            print(f"{name + ', ' + label:<78}{median:>13.2f}{median / own:>14.3f}"
+                  f"{median / tensorflow:>16.3f}{mse:>15.4f}")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=["overhead", "fastest", "child"])
-    parser.add_argument("overrides", nargs="?", default="null")
+    parser.add_argument("what", choices=["compare", "backends", "child"])
     args = parser.parse_args()
     if args.what == "child":
-        X_train, X_test, y_train, y_test = load_data()
-        run(None if args.overrides == "null" else {}, [0])  # warm-up, not timed
-        print(json.dumps(run(json.loads(args.overrides), SEEDS)))
+        print(json.dumps(measure(CONFIGS)))
     else:
-        {"overhead": overhead, "fastest": fastest}[args.what]()
+        {"compare": compare, "backends": backends}[args.what]()
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ own ``model_`` keeps all of its state (weights, optimizer slots and step count,
 dropout seed state); a fit loads that state into the twin, trains the twin, and
 stores the result back, so ``model_`` ends exactly where training it directly
 would have left it. The twin's traced functions are reused by every later fit
-of the same architecture.
+of the same architecture: Keras's own, and the compiled training loop's epoch
+functions, which ``_keras_epochs`` keeps on the model it trains.
 
 Only plain ``keras.Sequential`` models compiled with ``compile()`` are twinned;
 anything else (functional or subclassed models, custom ``train_step``) trains

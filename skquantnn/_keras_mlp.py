@@ -19,8 +19,8 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from skquantnn._combine import weighted_mean_scale
 from skquantnn._keras_compiled import compiled, forget_eager_kernels
+from skquantnn._keras_loop import TRAINING_LOOPS, fit_arguments, train
 from skquantnn._keras_state import from_plain_state, kept_on_error, to_plain_state
 from skquantnn._keras_support import (
     KERAS_ACTIVATIONS,
@@ -32,6 +32,7 @@ from skquantnn._keras_support import (
     layer_seeds,
     local_seeds,
     make_loss,
+    target_scaling,
     training_batches,
 )
 from skquantnn._panel import in_date_order
@@ -40,7 +41,6 @@ from skquantnn._validation import (
     SHARED_CONSTRAINTS,
     check_finite_predictions,
     check_hidden_layer_sizes,
-    chronological_split,
     diverged,
     warn_user,
 )
@@ -127,12 +127,14 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, dropout and shuffling.
     verbose : int, default=0
-        Keras's ``fit`` verbosity.
+        Keras's progress bar: 0 none, 1 a bar, 2 a line per epoch (the compiled
+        loop moves the bar once per epoch).
     steps_per_execution : int, default=1
-        Batches per compiled call (``compile``'s setting); larger is faster on
-        small networks.
+        Batches per compiled call of Keras's own loop and of ``predict``
+        (``compile``'s setting). The compiled loop runs a whole epoch per call.
     jit_compile : bool or "auto", default="auto"
-        ``compile``'s XLA setting.
+        ``compile``'s XLA setting. The compiled loop XLA-compiles each batch's step
+        when it is true; on JAX, ``False`` (eager steps) trains with Keras's loop.
     dtype : {"float32", "float64"} or None, default=None
         Precision of the network's weights and arithmetic. None follows ``X``:
         float32 input trains in float32, anything else in float64, as
@@ -141,6 +143,12 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         (and the tutorial's) default and the fastest. Keras always sums the loss
         in float32 and rounds inputs to float32 on their way into ``predict``.
     callbacks : list of keras.callbacks.Callback or None, default=None
+        Called with Keras's logs. The compiled loop calls the epoch, train and
+        test hooks as Keras's loop does, but the batch hooks once per epoch:
+        ``on_train_batch_begin(0)``, then ``on_train_batch_end(n_batches - 1,
+        logs)`` with the epoch's metrics (as Keras's loop does when
+        ``steps_per_execution`` is the number of batches in an epoch). Callbacks
+        that need every batch need ``training_loop="keras"``.
     standardize_target : bool, default=False
         Train on each target column standardised to zero mean and unit standard
         deviation over the training rows (not the validation tail; weighted by
@@ -149,6 +157,18 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         fresh ``fit`` recomputes them, ``partial_fit`` and a ``warm_start`` fit
         reuse them. The losses in ``history_`` (and those early stopping
         compares) are then in standardised units.
+    training_loop : {"auto", "keras"}, default="auto"
+        ``"auto"`` trains each epoch in one compiled call, on TensorFlow and JAX:
+        the training rows are kept as tensors and a loop inside the call runs the
+        model's own ``train_step`` over the epoch's batches (the batches, results
+        and ``history_`` of Keras's loop, about ten times faster on the
+        tutorial's network). It falls back to ``keras.Model.fit`` for a model
+        whose class defines its own ``train_step`` or ``test_step``, a model
+        compiled with ``run_eagerly=True``, a distribution strategy, ``fit__``
+        arguments other than ``validation_freq``, and ``jit_compile=False`` on
+        JAX. ``"keras"`` always
+        trains with ``keras.Model.fit``. Either way Ctrl-C stops training with
+        a warning, keeping the weights and history trained so far.
 
     Attributes
     ----------
@@ -156,6 +176,8 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         The trained Keras model.
     history_ : dict of str to list of float
         Per-epoch ``loss``, ``val_loss`` and metrics.
+    training_loop_ : {"compiled", "keras"}
+        The loop that trained last: the compiled one or ``keras.Model.fit``.
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` had string column names.
@@ -187,6 +209,7 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         "jit_compile": ["boolean", StrOptions({"auto"})],
         "dtype": [None, StrOptions({"float32", "float64"})],
         "standardize_target": ["boolean"],
+        "training_loop": [StrOptions(TRAINING_LOOPS)],
     }
     # BaseWrapper reads these; they are not parameters of this estimator.
     build_fn = None
@@ -224,6 +247,7 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         dtype=None,
         callbacks=None,
         standardize_target=False,
+        training_loop="auto",
         **kwargs,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -255,6 +279,7 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         self.dtype = dtype
         self.callbacks = callbacks
         self.standardize_target = standardize_target
+        self.training_loop = training_loop
         # routed parameters: model__*, optimizer__*, fit__*, callbacks__*, ...
         vars(self).update(**kwargs)
         if kwargs:
@@ -409,7 +434,7 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative row weights; each batch's loss is their weighted mean.
         **kwargs
-            Passed to ``keras.Model.fit``.
+            ``keras.Model.fit`` arguments (see ``training_loop``).
 
         Returns
         -------
@@ -435,7 +460,7 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         sample_weight : array-like of shape (n_samples,), default=None
         **kwargs
-            Passed to ``keras.Model.fit``.
+            ``keras.Model.fit`` arguments (see ``training_loop``).
 
         Returns
         -------
@@ -453,8 +478,8 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         dates = vars(self).pop("_fit_dates", None)
         y = y.reshape(-1, 1) if y.ndim == 1 else y
         if vars(self).pop("_new_target_scaling", False) and self.standardize_target:
-            self.target_mean_, self.target_scale_ = _target_scaling(
-                self, y, sample_weight, dates)
+            self.target_mean_, self.target_scale_ = target_scaling(
+                y, sample_weight, self.validation_split, self.validation_gap, dates)
         if _rescales(self):
             y = ((y - self.target_mean_) / self.target_scale_).astype(
                 np.result_type(y.dtype, np.float32), copy=False)
@@ -462,39 +487,20 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
             X, y, sample_weight,
             self.validation_split, self.validation_gap, self.batch_size, self.shuffle,
             seed, dates)
-        # first, so that it records every finished epoch, also when Ctrl-C stops
-        history = keras.callbacks.History()
-        callbacks = [history, *self._fit_callbacks, keras.callbacks.TerminateOnNaN()]
-        stopper = None
-        if self.early_stopping:
-            stopper = keras.callbacks.EarlyStopping(
-                monitor="val_loss", patience=self.n_iter_no_change,
-                min_delta=self.tol, restore_best_weights=True)
-            callbacks.append(stopper)
-        fit_args = route_params_fit(self.get_params())
-        fit_args.update(kwargs)
-        interrupted = False
+        stopping = (self.n_iter_no_change, self.tol) if self.early_stopping else None
         with local_seeds(seed), compiled(self.model_, train=True) as model:
-            try:
-                model.fit(
-                    batches, validation_data=validation,
-                    validation_batch_size=self.predict_batch_size,
-                    epochs=initial_epoch + epochs, initial_epoch=initial_epoch,
-                    # the batches shuffle their rows; Keras must not reorder them
-                    shuffle=False, verbose=self.verbose, callbacks=callbacks,
-                    **fit_args)
-            except KeyboardInterrupt:
-                # as scikit-learn's MLP: keep what the epochs so far learned
-                interrupted = True
-                if stopper is not None:
-                    stopper.on_train_end()      # restores the best weights
-        if interrupted:
-            warn_user("Training interrupted by user.")
+            history, self.training_loop_ = train(
+                model, batches, validation, epochs=epochs,
+                initial_epoch=initial_epoch, callbacks=self._fit_callbacks,
+                stopping=stopping, verbose=self.verbose,
+                validation_batch_size=self.predict_batch_size,
+                fit_args={**fit_arguments(self.get_params()), **kwargs},
+                training_loop=self.training_loop)
         if not warm_start or not hasattr(self, "history_") or initial_epoch == 0:
             self.history_ = defaultdict(list)
-        for key, values in history.history.items():
+        for key, values in history.items():
             self.history_[key] += values
-        losses = history.history.get("loss", [])
+        losses = history.get("loss", [])
         if losses and not all(math.isfinite(v) for v in losses):
             raise diverged(losses[-1], len(losses),
                            f"Lower 'learning_rate', {SCALE_HINT}, or add a penalty "
@@ -548,25 +554,6 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
         tags.target_tags.multi_output = True
         tags.input_tags.allow_nan = False
         return tags
-
-
-def route_params_fit(params):
-    """``fit__*`` parameters, minus those the wrapper sets itself."""
-    own = {"batch_size", "epochs", "verbose", "validation_split", "shuffle",
-           "callbacks", "sample_weight", "initial_epoch"}
-    return {key[len("fit__"):]: value for key, value in params.items()
-            if key.startswith("fit__") and key[len("fit__"):] not in own}
-
-
-def _target_scaling(estimator, y, sample_weight, dates=None):
-    """Each column of ``y`` (n_samples, n_outputs)'s (weighted) mean and standard
-    deviation over the training rows, as float64 arrays of shape (n_outputs,)."""
-    rows = slice(None)
-    if estimator.validation_split:
-        rows, _ = chronological_split(len(y), estimator.validation_split,
-                                      estimator.validation_gap, dates)
-    weights = None if sample_weight is None else sample_weight[rows]
-    return weighted_mean_scale(y[rows].astype(np.float64), weights)
 
 
 def _rescales(estimator):

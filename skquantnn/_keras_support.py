@@ -15,6 +15,7 @@ import numpy as np
 from scikeras.wrappers import BaseWrapper
 
 from skquantnn._activations import LEAKY_RELU_SLOPE
+from skquantnn._combine import weighted_mean_scale
 from skquantnn._validation import chronological_split
 
 
@@ -150,6 +151,11 @@ class ShuffledBatches(keras.utils.PyDataset):
         self._rng = np.random.default_rng(seed)
         self._order = self._new_order()
 
+    @property
+    def order(self):
+        """ndarray of shape (n_rows,): the rows of this epoch's batches, in turn."""
+        return self._order
+
     def _new_order(self):
         n = len(self.arrays[0])
         return self._rng.permutation(n) if self.shuffle else np.arange(n)
@@ -201,3 +207,29 @@ def training_batches(X, Y, sample_weight, validation_split, validation_gap,
                                      dates)
     return (ShuffledBatches(tuple(a[head] for a in arrays), batch_size, shuffle, seed),
             tuple(a[tail] for a in arrays))
+
+
+def target_scaling(Y, sample_weight, validation_split, validation_gap, dates=None):
+    """Each column of ``Y``'s (weighted) mean and standard deviation over the
+    training rows (not the validation tail nor the gap before it).
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_samples, n_outputs)
+    sample_weight : ndarray of shape (n_samples,) or None
+    validation_split : float
+    validation_gap : int
+    dates : ndarray of shape (n_samples,) or None
+        A panel's dates, in order: the validation tail is whole dates.
+
+    Returns
+    -------
+    mean, scale : ndarray of shape (n_outputs,)
+        In float64; a constant column has scale 1.
+    """
+    rows = slice(None)
+    if validation_split:
+        rows, _ = chronological_split(len(Y), validation_split, validation_gap,
+                                      dates)
+    weights = None if sample_weight is None else sample_weight[rows]
+    return weighted_mean_scale(Y[rows].astype(np.float64), weights)

@@ -99,6 +99,23 @@ def test_one_twin_per_architecture_and_compile_setting(data, fresh_twins):
     assert len(_keras_compiled._twins) == 2  # the least recently used went
 
 
+def test_fits_of_one_architecture_share_the_compiled_epoch(data, fresh_twins):
+    # What a grid search does: other rows (folds), weights, batch sizes.
+    X, y = data
+    assert small().fit(X, y).training_loop_ == "compiled"
+    small(random_state=1).fit(X[:150], y[:150], sample_weight=np.ones(150))
+    small(batch_size=16).fit(X, y)
+    (twin,) = _keras_compiled._twins.values()
+    runner = twin.model._skquantnn_epochs
+    if keras.backend.backend() == "tensorflow":
+        # traced once: the rows and the batch size are inputs of the trace
+        (train,) = runner._functions.values()
+        assert train.experimental_get_tracing_count() == 1
+    else:
+        # compiled once per batch size: 200 and 150 rows pad to the same 256
+        assert runner._loop["train"]._cache_size() == 2
+
+
 def test_layer_names_are_not_part_of_the_architecture(data):
     X, y = data
     a, b = small().fit(X, y).model_, small().fit(X, y).model_
@@ -138,9 +155,11 @@ def test_a_failed_fit_leaves_the_twin_usable(data, fresh_twins):
 
 
 @pytest.mark.parametrize("shuffle", [False, True])
-def test_batches_come_in_the_order_the_estimator_chose(data, monkeypatch, shuffle):
+def test_keras_loop_serves_batches_in_the_order_the_estimator_chose(data, monkeypatch,
+                                                                   shuffle):
     # Keras reorders a dataset's batches unless told not to; the estimator
-    # shuffles rows itself, and shuffle=False must mean time order.
+    # shuffles rows itself, and shuffle=False must mean time order. (The compiled
+    # loop trains on the same batches: see test_keras_loop.py.)
     X, y = data
     served = []
     getitem = _keras_support.ShuffledBatches.__getitem__
@@ -150,7 +169,7 @@ def test_batches_come_in_the_order_the_estimator_chose(data, monkeypatch, shuffl
         return getitem(self, index)
 
     monkeypatch.setattr(_keras_support.ShuffledBatches, "__getitem__", logged)
-    small(epochs=2, shuffle=shuffle).fit(X, y)
+    small(epochs=2, shuffle=shuffle, training_loop="keras").fit(X, y)
     indices = [index for index, _ in served[-14:]]
     assert indices == list(range(7)) * 2
     first_rows = [row for _, row in served[-14:]]
