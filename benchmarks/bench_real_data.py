@@ -8,8 +8,11 @@ benchmark forecast of a block is the mean of its fold's training target: the
 forecast a quant had at the time. One row per model: R² per series and the total
 fit time over all folds of all series. Models run one after the other in one
 process; ``--repeats`` runs the whole table again and reports median fit times.
+``--random-state 0,1`` gives every model that has a ``random_state`` one row per
+seed (default 0); the others keep one row.
 
     python benchmarks/bench_real_data.py [--series ff_monthly,spx_vol] [--repeats 3]
+        [--random-state 0,1]
 """
 
 import argparse
@@ -40,6 +43,14 @@ MODELS = {
 }
 
 
+def with_seed(model, seed):
+    """A clone of ``model`` with ``random_state=seed`` if it has one."""
+    model = clone(model)
+    if "random_state" in model.get_params():
+        model.set_params(random_state=seed)
+    return model
+
+
 def evaluate(model, X, y, cv):
     """Pooled out-of-sample R² against each fold's training mean, and fit seconds."""
     y_true, y_pred, y_bench, seconds = [], [], [], 0.0
@@ -63,9 +74,21 @@ def main():
                         help="comma-separated row names (default: all)")
     parser.add_argument("--repeats", type=int, default=1,
                         help="runs of the whole table; fit times are medians")
+    parser.add_argument("--random-state", default="0",
+                        help="comma-separated seeds of the seeded models "
+                             "(default: 0)")
     args = parser.parse_args()
     series = args.series.split(",")
-    names = args.models.split(",")
+    seeds = [int(v) for v in args.random_state.split(",")]
+    rows = {}                    # row name -> model, one row per seed if seeded
+    for name in args.models.split(","):
+        if "random_state" not in MODELS[name].get_params():
+            rows[name] = MODELS[name]
+            continue
+        for seed in seeds:
+            row = name if seeds == [0] else f"{name}, random_state={seed}"
+            rows[row] = with_seed(MODELS[name], seed)
+    names = list(rows)
     data = {s: tuple(a.to_numpy() for a in REAL_SERIES[s]()) for s in series}
     cv = TimeSeriesSplit(n_splits=5)
 
@@ -76,7 +99,7 @@ def main():
             for s in series:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", ConvergenceWarning)
-                    r2, seconds = evaluate(MODELS[name], *data[s], cv)
+                    r2, seconds = evaluate(rows[name], *data[s], cv)
                 scores[name, s] = r2     # seeded: the same in every repeat
                 total += seconds
             times[name].append(total)
