@@ -42,7 +42,6 @@ from skquantnn._validation import (
     check_finite_predictions,
     check_hidden_layer_sizes,
     diverged,
-    warn_user,
 )
 
 _FLOATS = (np.float64, np.float32)
