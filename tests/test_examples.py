@@ -96,6 +96,9 @@ def test_streaming_partial_fit(monkeypatch):
 
 @pytest.mark.keras
 @pytest.mark.slow
+# the Keras search on Dask workers runs on JAX in test_distributed.py, checked
+# there against the same search run locally
+@pytest.mark.one_backend
 def test_dask_grid_search_example(monkeypatch, capsys):
     monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
     ns = run_example("dask_grid_search.py", monkeypatch)

@@ -286,6 +286,9 @@ def test_warm_start_keeps_training_the_same_model(data):
 
 
 @pytest.mark.slow
+# fits in other processes run on JAX in test_distributed.py (Dask workers),
+# checked there against the same search run locally
+@pytest.mark.one_backend
 def test_grid_search_in_parallel():
     X, y = make_economic_regression(n_samples=200, random_state=0)
     search = GridSearchCV(

@@ -48,7 +48,9 @@ def fit_and_continue(estimator, X, y, sample_weight=None):
     {},
     {"dropout": 0.2, "alpha": 1e-3},
     {"validation_split": 0.2, "early_stopping": True, "n_iter_no_change": 1},
-    {"loss": "huber", "activation": "leaky_relu", "learning_rate": 3e-3},
+    # other layers and loss, the same state to carry over as {}: TensorFlow only
+    pytest.param({"loss": "huber", "activation": "leaky_relu", "learning_rate": 3e-3},
+                 marks=pytest.mark.one_backend),
 ])
 def test_a_shared_twin_trains_exactly_as_a_model_of_its_own(data, fresh_twins,
                                                             params):
@@ -84,6 +86,10 @@ def test_estimators_sharing_a_twin_keep_their_own_state(data, fresh_twins):
         int(untouched.model_.optimizer.iterations) == 4 * 7
 
 
+# The key and the cache are Keras configs and Python: nothing backend-specific.
+# On JAX, test_fits_of_one_architecture_share_the_compiled_epoch and
+# test_layer_names_are_not_part_of_the_architecture check the key.
+@pytest.mark.one_backend
 def test_one_twin_per_architecture_and_compile_setting(data, fresh_twins):
     X, y = data
     for params in ({}, {"random_state": 1, "epochs": 2}, {"batch_size": 32}):
