@@ -50,6 +50,7 @@ def test_seed1_keras_tutorial(monkeypatch, tmp_path, capsys):
     assert ns["sigmoid_mse"] > 5 * ns["test_mse"]
 
 
+@pytest.mark.slow
 def test_grid_search_time_series(monkeypatch, capsys):
     ns = run_example("grid_search_time_series.py", monkeypatch)
     search = ns["search"]
@@ -84,6 +85,7 @@ def test_early_stopping_gap(monkeypatch, capsys):
     assert mlp.t_ == mlp.n_iter_ * (2200 - 440 - 20)
 
 
+@pytest.mark.slow
 def test_streaming_partial_fit(monkeypatch):
     small = run_example("streaming_partial_fit.py", monkeypatch, 100_000)
     large = run_example("streaming_partial_fit.py", monkeypatch, 300_000)
@@ -118,6 +120,7 @@ def test_every_example_is_covered(name):
     assert name in covered, f"add a test that runs examples/{name}"
 
 
+@pytest.mark.slow
 def test_judging_a_forecast(monkeypatch, tmp_path):
     ns = run_example("judging_a_forecast.py", monkeypatch, tmp_path)
     forecasts, rows = ns["forecasts"], ns["rows"]

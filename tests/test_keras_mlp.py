@@ -342,6 +342,7 @@ def test_importing_the_package_does_not_import_keras():
     assert out.split() == ["False", "False"]
 
 
+@pytest.mark.slow
 def test_tensorflow_start_up_noise_is_hidden():
     code = ("import numpy as np; from skquantnn import KerasMLPRegressor; "
             "KerasMLPRegressor((4,), epochs=1, steps_per_execution=4)"
