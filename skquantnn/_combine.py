@@ -9,9 +9,11 @@ the hidden layers of every member ``net_k`` learn what it leaves from ``h(x)``,
 the inputs that pass a screen for non-linear evidence
 (:mod:`skquantnn._screening`), each encoded piecewise-linearly
 (:class:`skquantnn._embedding.HiddenInputs`); their average enters with the weight
-``w = 1 - shrinkage`` (:func:`shrinkage_weight`), so a network with no evidence of
-skill falls back to the linear forecast, and with no skip connection, to the
-training mean.
+``w = 1 - shrinkage`` (:func:`shrinkage_weight`), judged on held-out rows, so a
+network with no evidence of skill falls back to the linear forecast, and with no
+skip connection, to the training mean. The held-out tail is halved and
+cross-fitted (:func:`cross_fit_rows`): members stop on alternate halves, and each
+half weighs the members that did not stop on it (:func:`held_out_forecast`).
 
 A fit runs in two steps, because the network's first layer is as wide as what the
 screen keeps: :func:`plan_fit` splits the rows, fits the linear part and chooses
@@ -54,6 +56,50 @@ def weighted_mean_scale(Y, sample_weight=None):
     scale = np.sqrt(var)
     tiny = scale <= np.finfo(Y.dtype).eps * np.maximum(np.abs(mean), 1.0)
     return mean, np.where(tiny, 1.0, scale).astype(Y.dtype)
+
+
+def cross_fit_rows(n_networks, stop_rows, weigh_rows):
+    """Which held-out rows each member watches for early stopping: the even
+    members the older part, the odd ones the newer.
+
+    Each held-out row is then unseen by the members that do not watch it, so the
+    members can be weighed on every held-out row (:func:`held_out_forecast`)
+    instead of only the newer part: twice the evidence, for the same training.
+
+    Parameters
+    ----------
+    n_networks : int
+        At least 2.
+    stop_rows, weigh_rows : slice
+        The older and the newer part of the held-out tail, contiguous.
+
+    Returns
+    -------
+    watched : ndarray of bool of shape (n_networks, n_held_out)
+    """
+    n_stop = stop_rows.stop - stop_rows.start
+    n_held_out = weigh_rows.stop - stop_rows.start
+    watched = np.zeros((n_networks, n_held_out), dtype=bool)
+    watched[0::2, :n_stop] = True
+    watched[1::2, n_stop:] = True
+    return watched
+
+
+def held_out_forecast(preds, watched):
+    """The members' average forecast of each held-out row, over the members that
+    did not watch it.
+
+    Parameters
+    ----------
+    preds : ndarray of shape (n_networks, n_held_out, n_outputs)
+    watched : ndarray of bool of shape (n_networks, n_held_out)
+
+    Returns
+    -------
+    ndarray of shape (n_held_out, n_outputs)
+    """
+    unseen = (~watched).astype(preds.dtype)
+    return np.einsum("kn,kno->no", unseen, preds) / unseen.sum(axis=0)[:, None]
 
 
 def shrinkage_weight(T, N, sample_weight=None, penalty=GAIN_PENALTY):
@@ -316,6 +362,16 @@ def train_parts(settings, net, start, plan, X, Y, sample_weight, rng, incrementa
 
     n_outputs = Y.shape[1]
     linear = plan.linear
+    stopping, weighing, watched = rows(plan.stop_rows), rows(plan.weigh_rows), None
+    if (stopping is not None and weighing is not None
+            and start.theta.shape[0] > 1 and settings.shrinkage == "auto"):
+        # cross-fitted: each member stops on one part and is weighed on the other
+        watched = cross_fit_rows(start.theta.shape[0], plan.stop_rows,
+                                 plan.weigh_rows)
+        held_out = rows(slice(plan.stop_rows.start, plan.weigh_rows.stop))
+        sw_held_out = np.ones(len(held_out[0])) if sw is None else held_out[2]
+        stopping = held_out[:2] + (watched * sw_held_out,)
+        weighing = held_out
     if X_hidden.shape[1] == 0:
         # nothing passed the screen: the hidden layers have nothing to learn
         theta, optimizer = start.theta, None
@@ -328,10 +384,10 @@ def train_parts(settings, net, start, plan, X, Y, sample_weight, rng, incrementa
             optimizer = None
         else:
             theta, optimizer, history = train(
-                settings, net, start, rows(plan.train_rows), rows(plan.stop_rows), rng,
+                settings, net, start, rows(plan.train_rows), stopping, rng,
                 incremental)
-        shrinkage = _shrinkage(settings, theta, net, rows(plan.weigh_rows),
-                               n_outputs, incremental, kept)
+        shrinkage = _shrinkage(settings, theta, net, weighing, n_outputs,
+                               incremental, kept, watched)
     train_rows = plan.train_rows
     if settings.skip_connection and train_rows.stop - train_rows.start < len(X):
         # refit on every row: the held-out tail is the most recent past
@@ -339,8 +395,11 @@ def train_parts(settings, net, start, plan, X, Y, sample_weight, rng, incrementa
     return theta, optimizer, history, linear, shrinkage
 
 
-def _shrinkage(settings, theta, net, weigh, n_outputs, incremental, kept):
-    """The shrinkage of the members' forecast, per output (see the parameter)."""
+def _shrinkage(settings, theta, net, weigh, n_outputs, incremental, kept,
+               watched=None):
+    """The shrinkage of the members' forecast, per output (see the parameter);
+    ``watched`` (from :func:`cross_fit_rows`) weighs each row by the members
+    that did not stop on it."""
     if settings.shrinkage is None:
         return np.zeros(n_outputs)
     if settings.shrinkage != "auto":
@@ -350,5 +409,6 @@ def _shrinkage(settings, theta, net, weigh, n_outputs, incremental, kept):
     if weigh is None:
         return np.ones(n_outputs)    # too few rows to weigh the hidden layers
     X_w, T_w, sw_w = weigh
-    N = predict_flat(theta, net, X_w).mean(axis=0)
+    preds = predict_flat(theta, net, X_w)
+    N = preds.mean(axis=0) if watched is None else held_out_forecast(preds, watched)
     return 1.0 - shrinkage_weight(T_w, N, sw_w)

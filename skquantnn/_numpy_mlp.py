@@ -160,8 +160,11 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         Hold out the chronological tail (see the note above) and stop each member
         when its R^2 there has not improved by ``tol`` for ``n_iter_no_change``
         epochs; each member's best weights are restored at the end. Stochastic
-        solvers only. With ``shrinkage="auto"`` the first half of the tail stops
-        and the second half weighs (see ``shrinkage``). ``"auto"`` stops early
+        solvers only. With ``shrinkage="auto"`` the tail is cut in two halves:
+        one network stops on the older half and is weighed on the newer one;
+        several are cross-fitted, the even members stopping on the older half and
+        the odd ones on the newer, and each half weighs the members that did not
+        stop on it (see ``shrinkage``). ``"auto"`` stops early
         when the stopping rows number at least 20, and trains on every row
         otherwise; ``True`` always holds them out (scikit-learn's default is
         False).
@@ -262,11 +265,15 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         How much of the hidden layers' forecast to drop: the forecast is the
         linear part (skip connection, or the training mean without one) plus
         ``1 - shrinkage`` times the members' average. ``"auto"`` chooses it per
-        output on the last rows of the held-out tail, which played no part in
-        training or stopping: the least-squares weight of the hidden layers'
-        forecast there, shrunk like a James-Stein estimate by the fit that chance
-        alone would give (``GAIN_PENALTY`` residual variances). Weighing needs 20
-        rows; with fewer, the weight is 0 and the forecast is the linear part.
+        output on held-out rows that played no part in training or stopping: the
+        least-squares weight of the hidden layers' forecast there, shrunk like a
+        James-Stein estimate by the fit that chance alone would give
+        (``GAIN_PENALTY`` residual variances). With one network these are the
+        newer half of the held-out tail; with several, every row of the tail,
+        each forecast by the average of the members that did not stop on it
+        (see ``early_stopping``), so that twice as many rows, or dates of a
+        panel, decide the weight. Weighing needs 20 rows in each half; with
+        fewer, the weight is 0 and the forecast is the linear part.
         None keeps the whole network forecast (no shrinkage, nothing held out).
 
     Attributes

@@ -119,7 +119,8 @@ def r2_scores(Y, preds, sample_weight=None):
     ----------
     Y : ndarray of shape (n_samples, n_outputs)
     preds : ndarray of shape (n_networks, n_samples, n_outputs)
-    sample_weight : ndarray of shape (n_samples,) or None
+    sample_weight : ndarray of shape (n_samples,) or (n_networks, n_samples) or None
+        Per member when 2-D: each member is scored on its own rows.
 
     Returns
     -------
@@ -127,8 +128,10 @@ def r2_scores(Y, preds, sample_weight=None):
         ``-inf`` for a member whose forecasts are not finite.
     """
     w = np.ones(len(Y)) if sample_weight is None else sample_weight
-    sse = np.einsum("n,kno->ko", w, (preds - Y) ** 2)
-    sst = w @ (Y - np.average(Y, axis=0, weights=w)) ** 2
+    w = np.broadcast_to(w, preds.shape[:2])
+    sse = np.einsum("kn,kno->ko", w, (preds - Y) ** 2)
+    mean = (w @ Y) / w.sum(axis=1, keepdims=True)             # (n_networks, n_outputs)
+    sst = np.einsum("kn,kno->ko", w, (Y - mean[:, None, :]) ** 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         # as r2_score: a constant target scores 1 if hit exactly, 0 otherwise
         r2 = np.where(sst > 0, 1 - sse / sst, np.where(sse == 0, 1.0, 0.0))
@@ -194,7 +197,8 @@ class EpochLoop:
         data : tuple ``(X, Y, sample_weight)``
             Training rows, in the order given.
         validation : tuple ``(X, Y, sample_weight)`` or None
-            Held-out rows early stopping watches.
+            Held-out rows early stopping watches; a 2-D ``sample_weight``, shape
+            (n_networks, n_samples), gives each member its own rows.
         max_epochs : int
         """
         history, settings = self.history, self.settings
@@ -303,7 +307,9 @@ def train(settings, net, start, data, validation, rng, incremental):
     data : tuple ``(X, Y, sample_weight)``
         Training rows, in time order.
     validation : tuple ``(X, Y, sample_weight)`` or None
-        The rows early stopping watches.
+        The rows early stopping watches; with a 2-D ``sample_weight`` of shape
+        (n_networks, n_samples), each member watches its own (see
+        :func:`skquantnn._combine.cross_fit_rows`).
     rng : numpy.random.RandomState
     incremental : bool
         One epoch, no convergence warning (``partial_fit``).

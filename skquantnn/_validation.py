@@ -164,10 +164,12 @@ def split_rows(n_samples, stopping, weighing, validation_fraction, validation_ga
 
     The tail of ``ceil(validation_fraction * n_samples)`` rows (after an embargo
     of ``validation_gap`` rows) is held out; when it both stops and weighs, its
-    first half stops and its second half weighs. ``stopping=True`` always holds
-    out (see :func:`chronological_split`); ``"auto"`` settings hold out only parts
-    of at least ``MIN_HELD_OUT_ROWS`` rows and otherwise train on every row. With
-    ``dates`` every cut is a date boundary and the gap counts dates.
+    first half stops and its second half weighs (several networks swap the
+    halves' roles, see :func:`skquantnn._combine.cross_fit_rows`).
+    ``stopping=True`` always holds out (see :func:`chronological_split`);
+    ``"auto"`` settings hold out only parts of at least ``MIN_HELD_OUT_ROWS``
+    rows and otherwise train on every row. With ``dates`` every cut is a date
+    boundary and the gap counts dates.
 
     Parameters
     ----------

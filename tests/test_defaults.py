@@ -16,9 +16,10 @@ from sklearn.linear_model import Ridge, RidgeCV
 from sklearn.metrics import r2_score
 
 from skquantnn import SKLEARN_MLP_PARAMS, NumpyMLPRegressor
-from skquantnn._combine import shrinkage_weight
+from skquantnn._combine import cross_fit_rows, held_out_forecast, shrinkage_weight
 from skquantnn._network import forward
 from skquantnn._ridge import RIDGE_PENALTIES, ridge_loo
+from skquantnn._training import r2_scores
 from skquantnn._validation import split_rows
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -276,6 +277,73 @@ def test_each_member_keeps_its_own_best_epoch(smooth):
     best = [r2_score(T, out[:, 0]) for out in member_outputs(model, X[tail])]
     np.testing.assert_allclose(best, model._member_best_scores, rtol=1e-9)
     assert model.best_validation_score_ == pytest.approx(np.mean(best))
+
+
+def test_cross_fitted_members_stop_on_one_half_of_the_tail_each(smooth):
+    # 600 rows: 480 train; 480..540 stop the even members, 540..600 the odd ones
+    X, y = smooth
+    model = NumpyMLPRegressor((8,), n_networks=3, skip_connection=False,
+                              max_iter=60, random_state=0).fit(X, y)
+    halves = [slice(480, 540), slice(540, 600), slice(480, 540)]
+    best = []
+    for m, rows in enumerate(halves):
+        T = (y[rows] - model.target_mean_[0]) / model.target_scale_[0]
+        best.append(r2_score(T, member_outputs(model, X[rows])[m][:, 0]))
+    np.testing.assert_allclose(best, model._member_best_scores, rtol=1e-9)
+
+
+def test_cross_fitted_members_are_weighed_on_rows_they_did_not_stop_on(smooth):
+    X, y = smooth
+    y = y + 2 * np.random.RandomState(1).normal(size=len(y))   # a weight below 1
+    model = NumpyMLPRegressor((8,), n_networks=3, skip_connection=False,
+                              max_iter=60, random_state=0).fit(X, y)
+    tail = slice(480, 600)
+    T = ((y[tail] - model.target_mean_[0]) / model.target_scale_[0])[:, None]
+    outputs = member_outputs(model, X[tail])               # (3, 120, 1)
+    # rows 480..540: member 1's forecast; rows 540..600: members 0 and 2's
+    N = np.concatenate([outputs[1, :60], outputs[[0, 2], 60:].mean(axis=0)])
+    expected = shrinkage_weight(T, N)[0]
+    assert 0 < expected < 1
+    assert 1 - model.shrinkage_[0] == pytest.approx(expected, rel=1e-9)
+
+
+def test_one_network_stops_on_the_older_half_and_is_weighed_on_the_newer(smooth):
+    X, y = smooth
+    model = NumpyMLPRegressor((8,), n_networks=1, skip_connection=False,
+                              max_iter=60, random_state=0).fit(X, y)
+    stop, weigh = slice(480, 540), slice(540, 600)
+    scaled = (y - model.target_mean_[0]) / model.target_scale_[0]
+    assert model._member_best_scores[0] == pytest.approx(
+        r2_score(scaled[stop], member_outputs(model, X[stop])[0][:, 0]), rel=1e-9)
+    expected = shrinkage_weight(scaled[weigh, None], member_outputs(model, X[weigh])[0])
+    assert 1 - model.shrinkage_[0] == pytest.approx(expected[0], rel=1e-9)
+
+
+def test_cross_fit_rows_alternate_the_halves_between_members():
+    watched = cross_fit_rows(4, slice(10, 13), slice(13, 15))
+    np.testing.assert_array_equal(watched, [[1, 1, 1, 0, 0], [0, 0, 0, 1, 1],
+                                            [1, 1, 1, 0, 0], [0, 0, 0, 1, 1]])
+    preds = np.arange(20.0).reshape(4, 5, 1)
+    # each row: the mean over the two members that did not watch it
+    np.testing.assert_allclose(held_out_forecast(preds, watched)[:, 0],
+                               [(5 + 15) / 2, (6 + 16) / 2, (7 + 17) / 2,
+                                (3 + 13) / 2, (4 + 14) / 2])
+
+
+def test_r2_scores_with_a_weight_per_member_scores_each_on_its_own_rows():
+    rng = np.random.RandomState(0)
+    Y = rng.normal(size=(30, 2))
+    preds = Y + rng.normal(size=(3, 30, 2))
+    rows = [slice(0, 10), slice(10, 30), slice(5, 25)]
+    W = np.zeros((3, 30))
+    for m, r in enumerate(rows):
+        W[m, r] = rng.uniform(0.5, 2.0, size=r.stop - r.start)
+    expected = [r2_score(Y[r], preds[m, r], sample_weight=W[m, r])
+                for m, r in enumerate(rows)]
+    np.testing.assert_allclose(r2_scores(Y, preds, W), expected, rtol=1e-12)
+    np.testing.assert_allclose(r2_scores(Y, preds, W[0]),
+                               [r2_score(Y[:10], p[:10], sample_weight=W[0, :10])
+                                for p in preds], rtol=1e-12)
 
 
 # ------------------------------------ what users had, with the new defaults
