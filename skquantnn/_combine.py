@@ -362,16 +362,7 @@ def train_parts(settings, net, start, plan, X, Y, sample_weight, rng, incrementa
 
     n_outputs = Y.shape[1]
     linear = plan.linear
-    stopping, weighing, watched = rows(plan.stop_rows), rows(plan.weigh_rows), None
-    if (stopping is not None and weighing is not None
-            and start.theta.shape[0] > 1 and settings.shrinkage == "auto"):
-        # cross-fitted: each member stops on one part and is weighed on the other
-        watched = cross_fit_rows(start.theta.shape[0], plan.stop_rows,
-                                 plan.weigh_rows)
-        held_out = rows(slice(plan.stop_rows.start, plan.weigh_rows.stop))
-        sw_held_out = np.ones(len(held_out[0])) if sw is None else held_out[2]
-        stopping = held_out[:2] + (watched * sw_held_out,)
-        weighing = held_out
+    stopping, weighing, watched = _held_out(plan, rows, start.theta.shape[0])
     if X_hidden.shape[1] == 0:
         # nothing passed the screen: the hidden layers have nothing to learn
         theta, optimizer = start.theta, None
@@ -393,6 +384,19 @@ def train_parts(settings, net, start, plan, X, Y, sample_weight, rng, incrementa
         # refit on every row: the held-out tail is the most recent past
         linear = linear.refit(X, Y, sw, dates, settings.skip_prior_variance)
     return theta, optimizer, history, linear, shrinkage
+
+
+def _held_out(plan, rows, n_networks):
+    """The rows early stopping watches and the rows that weigh the members, as
+    ``(X, T, sample_weight)`` tuples or None, and which rows each member watches
+    (None unless cross-fitted: several members, both parts held out)."""
+    stopping, weighing = rows(plan.stop_rows), rows(plan.weigh_rows)
+    if stopping is None or weighing is None or n_networks == 1:
+        return stopping, weighing, None
+    watched = cross_fit_rows(n_networks, plan.stop_rows, plan.weigh_rows)
+    X_held, T_held, sw_held = rows(slice(plan.stop_rows.start, plan.weigh_rows.stop))
+    per_member = watched * (1.0 if sw_held is None else sw_held)
+    return (X_held, T_held, per_member), (X_held, T_held, sw_held), watched
 
 
 def _shrinkage(settings, theta, net, weigh, n_outputs, incremental, kept,

@@ -333,11 +333,12 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         with ``skip_connection``.
     validation_loss_curve_ : list of float or None
         Loss on the stopping rows per epoch, without penalties, in the same units,
-        averaged over the members; None without early stopping.
+        averaged over the members (each on its own half of the tail when they are
+        cross-fitted, see ``early_stopping``); None without early stopping.
     validation_scores_ : list of float or None
         R^2 on the stopping rows per epoch of what the hidden layers learn,
-        averaged over the members (carried over warm starts); None without early
-        stopping.
+        averaged over the members (each on its own stopping rows; carried over
+        warm starts); None without early stopping.
     best_validation_score_ : float or None
         Mean over the members of each one's best validation R^2.
     t_ : int
