@@ -387,16 +387,19 @@ def train_parts(settings, net, start, plan, X, Y, sample_weight, rng, incrementa
 
 
 def _held_out(plan, rows, n_networks):
-    """The rows early stopping watches and the rows that weigh the members, as
-    ``(X, T, sample_weight)`` tuples or None, and which rows each member watches
-    (None unless cross-fitted: several members, both parts held out)."""
+    """The rows early stopping watches (see
+    :func:`skquantnn._training.validation_scores`) and the rows that weigh the
+    members, as ``(X, T, sample_weight)``, or None; and which held-out rows each
+    member watches (None unless cross-fitted: several members, both parts held
+    out)."""
     stopping, weighing = rows(plan.stop_rows), rows(plan.weigh_rows)
     if stopping is None or weighing is None or n_networks == 1:
         return stopping, weighing, None
     watched = cross_fit_rows(n_networks, plan.stop_rows, plan.weigh_rows)
-    X_held, T_held, sw_held = rows(slice(plan.stop_rows.start, plan.weigh_rows.stop))
-    per_member = watched * (1.0 if sw_held is None else sw_held)
-    return (X_held, T_held, per_member), (X_held, T_held, sw_held), watched
+    members = np.arange(n_networks)
+    stopping = [(members[0::2], stopping), (members[1::2], weighing)]
+    held_out = rows(slice(plan.stop_rows.start, plan.weigh_rows.stop))
+    return stopping, held_out, watched
 
 
 def _shrinkage(settings, theta, net, weigh, n_outputs, incremental, kept,

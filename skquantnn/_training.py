@@ -119,8 +119,7 @@ def r2_scores(Y, preds, sample_weight=None):
     ----------
     Y : ndarray of shape (n_samples, n_outputs)
     preds : ndarray of shape (n_networks, n_samples, n_outputs)
-    sample_weight : ndarray of shape (n_samples,) or (n_networks, n_samples) or None
-        Per member when 2-D: each member is scored on its own rows.
+    sample_weight : ndarray of shape (n_samples,) or None
 
     Returns
     -------
@@ -128,15 +127,39 @@ def r2_scores(Y, preds, sample_weight=None):
         ``-inf`` for a member whose forecasts are not finite.
     """
     w = np.ones(len(Y)) if sample_weight is None else sample_weight
-    w = np.broadcast_to(w, preds.shape[:2])
-    sse = np.einsum("kn,kno->ko", w, (preds - Y) ** 2)
-    mean = (w @ Y) / w.sum(axis=1, keepdims=True)             # (n_networks, n_outputs)
-    sst = np.einsum("kn,kno->ko", w, (Y - mean[:, None, :]) ** 2)
+    sse = np.einsum("n,kno->ko", w, (preds - Y) ** 2)
+    sst = w @ (Y - np.average(Y, axis=0, weights=w)) ** 2
     with np.errstate(divide="ignore", invalid="ignore"):
         # as r2_score: a constant target scores 1 if hit exactly, 0 otherwise
         r2 = np.where(sst > 0, 1 - sse / sst, np.where(sse == 0, 1.0, 0.0))
     scores = r2.mean(axis=1)
     return np.where(np.isfinite(preds).all(axis=(1, 2)), scores, -np.inf)
+
+
+def validation_scores(theta, net, validation):
+    """Each member's loss and R^2 on the rows it watches.
+
+    Parameters
+    ----------
+    theta : ndarray of shape (n_networks, n_params)
+    net : Network
+    validation : tuple ``(X, Y, sample_weight)``, or list of ``(members, rows)``
+        The same rows for every member, or ``rows = (X, Y, sample_weight)`` for
+        the members indexed by ``members`` (an index array or slice), pair by
+        pair (cross-fitted members, see :func:`skquantnn._combine.cross_fit_rows`).
+
+    Returns
+    -------
+    losses, scores : ndarray of shape (n_networks,)
+    """
+    parts = validation if isinstance(validation, list) else [(slice(None), validation)]
+    losses, scores = np.empty(len(theta)), np.empty(len(theta))
+    for members, (X, Y, sample_weight) in parts:
+        preds = predict_flat(theta[members], net, X)
+        losses[members] = weighted_mean_loss(net.loss, preds, Y, sample_weight,
+                                             net.huber_delta)
+        scores[members] = r2_scores(Y, preds, sample_weight)
+    return losses, scores
 
 
 def clip_gradient(grad, clipnorm):
@@ -196,9 +219,8 @@ class EpochLoop:
         ----------
         data : tuple ``(X, Y, sample_weight)``
             Training rows, in the order given.
-        validation : tuple ``(X, Y, sample_weight)`` or None
-            Held-out rows early stopping watches; a 2-D ``sample_weight``, shape
-            (n_networks, n_samples), gives each member its own rows.
+        validation : tuple ``(X, Y, sample_weight)``, list or None
+            Held-out rows early stopping watches (see :func:`validation_scores`).
         max_epochs : int
         """
         history, settings = self.history, self.settings
@@ -260,11 +282,8 @@ class EpochLoop:
         history, settings = self.history, self.settings
         line = f"Iteration {history.n_iter}, loss = {history.loss_curve[-1]:.8f}"
         if validation is not None:
-            X_val, Y_val, sw_val = validation
-            preds = predict_flat(self.theta, self.net, X_val)
-            val_loss = float(np.mean(weighted_mean_loss(
-                self.net.loss, preds, Y_val, sw_val, self.net.huber_delta)))
-            scores = r2_scores(Y_val, preds, sw_val)
+            losses, scores = validation_scores(self.theta, self.net, validation)
+            val_loss = float(np.mean(losses))
             history.validation_loss_curve.append(val_loss)
             history.validation_scores.append(float(np.mean(scores)))
             # Each member keeps its own best epoch and its own patience counter.
@@ -306,10 +325,9 @@ def train(settings, net, start, data, validation, rng, incremental):
     start : Start
     data : tuple ``(X, Y, sample_weight)``
         Training rows, in time order.
-    validation : tuple ``(X, Y, sample_weight)`` or None
-        The rows early stopping watches; with a 2-D ``sample_weight`` of shape
-        (n_networks, n_samples), each member watches its own (see
-        :func:`skquantnn._combine.cross_fit_rows`).
+    validation : tuple ``(X, Y, sample_weight)``, list or None
+        The rows early stopping watches, the same for every member or each
+        member's own (see :func:`validation_scores`).
     rng : numpy.random.RandomState
     incremental : bool
         One epoch, no convergence warning (``partial_fit``).

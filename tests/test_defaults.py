@@ -19,7 +19,6 @@ from skquantnn import SKLEARN_MLP_PARAMS, NumpyMLPRegressor
 from skquantnn._combine import cross_fit_rows, held_out_forecast, shrinkage_weight
 from skquantnn._network import forward
 from skquantnn._ridge import RIDGE_PENALTIES, ridge_loo
-from skquantnn._training import r2_scores
 from skquantnn._validation import split_rows
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -328,22 +327,6 @@ def test_cross_fit_rows_alternate_the_halves_between_members():
     np.testing.assert_allclose(held_out_forecast(preds, watched)[:, 0],
                                [(5 + 15) / 2, (6 + 16) / 2, (7 + 17) / 2,
                                 (3 + 13) / 2, (4 + 14) / 2])
-
-
-def test_r2_scores_with_a_weight_per_member_scores_each_on_its_own_rows():
-    rng = np.random.RandomState(0)
-    Y = rng.normal(size=(30, 2))
-    preds = Y + rng.normal(size=(3, 30, 2))
-    rows = [slice(0, 10), slice(10, 30), slice(5, 25)]
-    W = np.zeros((3, 30))
-    for m, r in enumerate(rows):
-        W[m, r] = rng.uniform(0.5, 2.0, size=r.stop - r.start)
-    expected = [r2_score(Y[r], preds[m, r], sample_weight=W[m, r])
-                for m, r in enumerate(rows)]
-    np.testing.assert_allclose(r2_scores(Y, preds, W), expected, rtol=1e-12)
-    np.testing.assert_allclose(r2_scores(Y, preds, W[0]),
-                               [r2_score(Y[:10], p[:10], sample_weight=W[0, :10])
-                                for p in preds], rtol=1e-12)
 
 
 # ------------------------------------ what users had, with the new defaults
