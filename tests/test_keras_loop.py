@@ -190,6 +190,23 @@ def test_ctrl_c_keeps_the_epochs_trained_so_far(data, training_loop):
     assert len(model.history_["loss"]) == 3
 
 
+@pytest.mark.parametrize("training_loop", ["auto", "keras"])
+def test_ctrl_c_with_early_stopping_restores_the_best_epoch(data, training_loop):
+    X, y = data
+    params = dict(early_stopping=True, n_iter_no_change=50, validation_split=0.25,
+                  learning_rate=0.3, training_loop=training_loop)
+    model = small(epochs=50, callbacks=[StopAtEpoch(6, KeyboardInterrupt())],
+                  **params)
+    with pytest.warns(UserWarning, match="Training interrupted by user."):
+        model.fit(X, y)
+    val_loss = model.history_["val_loss"]
+    assert len(val_loss) == 6
+    best = int(np.argmin(val_loss))
+    assert best < 5             # else the last epoch's weights would pass too
+    best_epochs = small(epochs=best + 1, **params).fit(X, y)
+    np.testing.assert_allclose(model.predict(X), best_epochs.predict(X), rtol=1e-6)
+
+
 def test_other_errors_in_a_callback_still_fail_the_fit(data):
     X, y = data
     with pytest.raises(RuntimeError, match="boom"):
