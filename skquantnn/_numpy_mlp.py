@@ -272,8 +272,10 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         newer half of the held-out tail; with several, every row of the tail,
         each forecast by the average of the members that did not stop on it
         (see ``early_stopping``), so that twice as many rows, or dates of a
-        panel, decide the weight. Weighing needs 20 rows in each half; with
-        fewer, the weight is 0 and the forecast is the linear part.
+        panel, decide the weight. Weighing needs 20 rows; with fewer, the
+        weight is 0 and the forecast is the linear part. A tail too short to
+        give each half 20 rows only weighs (on every row of it; nothing stops
+        early).
         None keeps the whole network forecast (no shrinkage, nothing held out).
 
     Attributes
