@@ -396,8 +396,9 @@ def _held_out(plan, rows, n_networks):
     if stopping is None or weighing is None or n_networks == 1:
         return stopping, weighing, None
     watched = cross_fit_rows(n_networks, plan.stop_rows, plan.weigh_rows)
-    members = np.arange(n_networks)
-    stopping = [(members[0::2], stopping), (members[1::2], weighing)]
+    # the members that watch the first (older) and the last (newer) held-out row
+    stopping = [(np.flatnonzero(watched[:, 0]), stopping),
+                (np.flatnonzero(watched[:, -1]), weighing)]
     held_out = rows(slice(plan.stop_rows.start, plan.weigh_rows.stop))
     return stopping, held_out, watched
 
