@@ -41,6 +41,7 @@ import warnings
 import numpy as np
 import pandas as pd
 from bench_real_data import evaluate, with_seed
+from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import RidgeCV
 from sklearn.model_selection import TimeSeriesSplit
@@ -567,7 +568,7 @@ def main():
     if not isinstance(args.params, dict):
         parser.error("--params must be a JSON object")
     try:
-        default = NumpyMLPRegressor().set_params(**args.params)
+        default = clone(MODELS["default"]).set_params(**args.params)
     except ValueError as error:
         parser.error(f"--params: {error}")
     names = args.models.split(",")
