@@ -31,7 +31,13 @@ from skquantnn._lbfgs import train_lbfgs
 from skquantnn._ridge import fit_skip
 from skquantnn._screening import screen_features
 from skquantnn._training import predict_flat, train
-from skquantnn._validation import MIN_HELD_OUT_ROWS, SCALE_HINT, split_rows
+from skquantnn._validation import (
+    MIN_HELD_OUT_ROWS,
+    SCALE_HINT,
+    block_rows,
+    embargo,
+    split_rows,
+)
 
 #: Penalty, in residual variances, on the fit the hidden layers add to the
 #: weighing rows (2 is Akaike's penalty for one parameter).
@@ -85,21 +91,50 @@ def cross_fit_rows(n_networks, stop_rows, weigh_rows):
     return watched
 
 
-def held_out_forecast(preds, watched):
+def held_out_forecast(preds, judges):
     """The members' average forecast of each held-out row, over the members that
-    did not watch it.
+    judge it (see :func:`cross_fit_rows` and :func:`cross_fit_blocks`).
 
     Parameters
     ----------
     preds : ndarray of shape (n_networks, n_held_out, n_outputs)
-    watched : ndarray of bool of shape (n_networks, n_held_out)
+    judges : ndarray of bool of shape (n_networks, n_held_out)
+        Which members forecast each row: members that never trained on it.
 
     Returns
     -------
     ndarray of shape (n_held_out, n_outputs)
     """
-    unseen = (~watched).astype(preds.dtype)
-    return np.einsum("kn,kno->no", unseen, preds) / unseen.sum(axis=0)[:, None]
+    weights = judges.astype(preds.dtype)
+    return np.einsum("kn,kno->no", weights, preds) / weights.sum(axis=0)[:, None]
+
+
+def cross_fit_blocks(n_networks, blocks):
+    """Which block each member holds out, newest first: member ``k`` holds out
+    block ``n_blocks - 1 - k % n_blocks``; it trains on the other blocks, stops
+    early on its own, and judges it (:func:`held_out_forecast`).
+
+    Parameters
+    ----------
+    n_networks : int
+    blocks : list of slice
+        Contiguous blocks of rows, oldest first (:func:`skquantnn._validation.block_rows`).
+
+    Returns
+    -------
+    held : ndarray of int of shape (n_networks,)
+        The block of each member.
+    judges : ndarray of bool of shape (n_networks, n_held_out)
+        Rows from the start of the oldest block held out to the end: the
+        members that hold out each row.
+    """
+    n_blocks = len(blocks)
+    held = n_blocks - 1 - np.arange(n_networks) % n_blocks
+    start = blocks[held.min()].start
+    judges = np.zeros((n_networks, blocks[-1].stop - start), dtype=bool)
+    for k, j in enumerate(held):
+        judges[k, blocks[j].start - start:blocks[j].stop - start] = True
+    return held, judges
 
 
 def shrinkage_weight(T, N, sample_weight=None, penalty=GAIN_PENALTY):
@@ -239,6 +274,7 @@ class FitPlan:
     linear: LinearPart
     target: np.ndarray
     inputs: HiddenInputs
+    blocks: list | None = None
 
 
 def choose_inputs(settings, X, T, sample_weight):
@@ -299,9 +335,17 @@ def plan_fit(settings, X, Y, sample_weight, incremental, kept=None, inputs=None,
     stochastic = settings.solver != "lbfgs" and not incremental
     stopping = settings.early_stopping if stochastic else False
     weighing = settings.shrinkage == "auto" and not incremental
-    train_rows, stop_rows, weigh_rows = split_rows(
-        len(X), stopping, weighing, settings.validation_fraction,
-        settings.validation_gap, dates)
+    blocks = None
+    by_blocks = settings.cross_fit == "blocks" or (
+        settings.cross_fit == "auto" and dates is not None)
+    if by_blocks and stochastic and stopping is not False and settings.n_networks >= 2:
+        blocks = block_rows(len(X), round(1 / settings.validation_fraction), dates)
+    if blocks is not None:
+        train_rows, stop_rows, weigh_rows = slice(0, len(X)), None, None
+    else:
+        train_rows, stop_rows, weigh_rows = split_rows(
+            len(X), stopping, weighing, settings.validation_fraction,
+            settings.validation_gap, dates)
     sw_train = None if sw is None else sw[train_rows]
     if kept is not None:
         linear = kept[0]     # partial_fit keeps the first call's
@@ -320,7 +364,7 @@ def plan_fit(settings, X, Y, sample_weight, incremental, kept=None, inputs=None,
             "estimator keeps the weights it had before this call.")
     if inputs is None:
         inputs = choose_inputs(settings, X[train_rows], T[train_rows], sw_train)
-    return FitPlan(train_rows, stop_rows, weigh_rows, linear, T, inputs)
+    return FitPlan(train_rows, stop_rows, weigh_rows, linear, T, inputs, blocks)
 
 
 def train_parts(settings, net, start, plan, X, Y, sample_weight, rng, incremental,
@@ -362,7 +406,12 @@ def train_parts(settings, net, start, plan, X, Y, sample_weight, rng, incrementa
 
     n_outputs = Y.shape[1]
     linear = plan.linear
-    stopping, weighing, watched = _held_out(plan, rows, start.theta.shape[0])
+    if plan.blocks is not None:
+        train_data, stopping, weighing, judges = _held_out_blocks(
+            plan, rows, start.theta.shape[0], settings.validation_gap, dates)
+    else:
+        train_data = rows(plan.train_rows)
+        stopping, weighing, judges = _held_out(plan, rows, start.theta.shape[0])
     if X_hidden.shape[1] == 0:
         # nothing passed the screen: the hidden layers have nothing to learn
         theta, optimizer = start.theta, None
@@ -375,10 +424,9 @@ def train_parts(settings, net, start, plan, X, Y, sample_weight, rng, incrementa
             optimizer = None
         else:
             theta, optimizer, history = train(
-                settings, net, start, rows(plan.train_rows), stopping, rng,
-                incremental)
+                settings, net, start, train_data, stopping, rng, incremental)
         shrinkage = _shrinkage(settings, theta, net, weighing, n_outputs,
-                               incremental, kept, watched)
+                               incremental, kept, judges)
     train_rows = plan.train_rows
     if settings.skip_connection and train_rows.stop - train_rows.start < len(X):
         # refit on every row: the held-out tail is the most recent past
@@ -389,8 +437,8 @@ def train_parts(settings, net, start, plan, X, Y, sample_weight, rng, incrementa
 def _held_out(plan, rows, n_networks):
     """The rows early stopping watches (see
     :func:`skquantnn._training.validation_scores`) and the rows that weigh the
-    members, as ``(X, T, sample_weight)``, or None; and which held-out rows each
-    member watches (None unless cross-fitted: several members, both parts held
+    members, as ``(X, T, sample_weight)``, or None; and which members judge each
+    weighing row (None unless cross-fitted: several members, both parts held
     out)."""
     stopping, weighing = rows(plan.stop_rows), rows(plan.weigh_rows)
     if stopping is None or weighing is None or n_networks == 1:
@@ -400,14 +448,31 @@ def _held_out(plan, rows, n_networks):
     stopping = [(np.flatnonzero(watched[:, 0]), stopping),
                 (np.flatnonzero(watched[:, -1]), weighing)]
     held_out = rows(slice(plan.stop_rows.start, plan.weigh_rows.stop))
-    return stopping, held_out, watched
+    return stopping, held_out, ~watched
+
+
+def _held_out_blocks(plan, rows, n_networks, gap, dates):
+    """With cross-fitted blocks: the training rows with each member's weights (0
+    on the block it holds out and ``gap`` rows or dates around it), the blocks
+    early stopping watches, the held-out rows that weigh the members, and which
+    members judge each of them (:func:`cross_fit_blocks`)."""
+    X, T, sw = rows(plan.train_rows)
+    held, judges = cross_fit_blocks(n_networks, plan.blocks)
+    member_weights = np.ones((n_networks, len(X)), dtype=X.dtype)
+    if sw is not None:
+        member_weights *= sw
+    for k, j in enumerate(held):
+        member_weights[k, embargo(dates, plan.blocks[j], gap, len(X))] = 0
+    stopping = [(np.flatnonzero(held == j), rows(plan.blocks[j]))
+                for j in np.unique(held)]
+    weighing = rows(slice(plan.blocks[held.min()].start, len(X)))
+    return (X, T, member_weights), stopping, weighing, judges
 
 
 def _shrinkage(settings, theta, net, weigh, n_outputs, incremental, kept,
-               watched=None):
+               judges=None):
     """The shrinkage of the members' forecast, per output (see the parameter);
-    ``watched`` (from :func:`cross_fit_rows`) weighs each row by the members
-    that did not stop on it."""
+    ``judges`` weighs each row by the members that never trained on it."""
     if settings.shrinkage is None:
         return np.zeros(n_outputs)
     if settings.shrinkage != "auto":
@@ -418,5 +483,5 @@ def _shrinkage(settings, theta, net, weigh, n_outputs, incremental, kept,
         return np.ones(n_outputs)    # too few rows to weigh the hidden layers
     X_w, T_w, sw_w = weigh
     preds = predict_flat(theta, net, X_w)
-    N = preds.mean(axis=0) if watched is None else held_out_forecast(preds, watched)
+    N = preds.mean(axis=0) if judges is None else held_out_forecast(preds, judges)
     return 1.0 - shrinkage_weight(T_w, N, sw_w)

@@ -40,6 +40,8 @@ class Settings:
     early_stopping: object
     validation_fraction: float
     validation_gap: int
+    cross_fit: str
+    n_networks: int
     shrinkage: object
     standardize_target: bool
     skip_connection: bool

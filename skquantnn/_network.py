@@ -289,9 +289,10 @@ def output_gradient(loss, R, sample_weight, sw_sum, delta):
         A key of ``LOSS_GRADIENTS``.
     R : ndarray of shape ([n_networks,] n_samples, n_outputs)
         Residual ``y_pred - y_true``; overwritten with the gradient.
-    sample_weight : ndarray of shape (n_samples,) or None
-    sw_sum : float
-        Sum of the weights (``n_samples`` when unweighted).
+    sample_weight : ndarray of shape ([n_networks,] n_samples) or None
+    sw_sum : float or ndarray of shape (n_networks,)
+        Sum of the weights (``n_samples`` when unweighted), per member with
+        per-member weights.
     delta : float
         Huber threshold.
 
@@ -301,26 +302,28 @@ def output_gradient(loss, R, sample_weight, sw_sum, delta):
     """
     R = LOSS_GRADIENTS[loss](R, delta)
     if sample_weight is not None:
-        R *= sample_weight[:, None]
-    R *= 1.0 / (sw_sum * R.shape[-1])
+        R *= sample_weight[..., None]
+    R *= 1.0 / (np.reshape(sw_sum, np.shape(sw_sum) + (1, 1)) * R.shape[-1])
     return R
 
 
 def penalty(flat_coefs, alpha, l1_alpha, sw_sum):
     """``(alpha/2 * ||W||^2 + l1_alpha * |W|_1) / sw_sum`` over all weights (of all
-    members: their sum)."""
-    value = 0.0
+    members: their sum; ``sw_sum`` may be one per member)."""
+    W = np.atleast_2d(flat_coefs)
+    value = np.zeros(len(W))
     if alpha:
-        W = np.atleast_2d(flat_coefs)
-        value += 0.5 * alpha * float(np.einsum("ij,ij->", W, W))
+        value += 0.5 * alpha * np.einsum("ij,ij->i", W, W)
     if l1_alpha:
-        value += l1_alpha * float(np.abs(flat_coefs).sum())
-    return value / sw_sum
+        value += l1_alpha * np.abs(W).sum(axis=1)
+    return float((value / sw_sum).sum())
 
 
 def add_penalty_gradient(flat_grad_coefs, flat_coefs, alpha, l1_alpha, sw_sum):
-    """Add ``(alpha * W + l1_alpha * sign(W)) / sw_sum`` to the weights' gradient."""
+    """Add ``(alpha * W + l1_alpha * sign(W)) / sw_sum`` to the weights' gradient
+    (rows are members; ``sw_sum`` a float or one per member)."""
+    scale = (1.0 / np.reshape(sw_sum, (-1, 1))).astype(flat_coefs.dtype)
     if alpha:
-        flat_grad_coefs += (alpha / sw_sum) * flat_coefs
+        flat_grad_coefs += (alpha * scale) * flat_coefs
     if l1_alpha:
-        flat_grad_coefs += (l1_alpha / sw_sum) * np.sign(flat_coefs)
+        flat_grad_coefs += (l1_alpha * scale) * np.sign(flat_coefs)

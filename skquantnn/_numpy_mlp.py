@@ -404,6 +404,7 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "predict_batch_size": [Interval(Integral, 1, None, closed="left")],
         "early_stopping": [StrOptions({"auto"}), "boolean"],
+        "cross_fit": [StrOptions({"auto", "blocks", "tail"})],
         "n_networks": [Interval(Integral, 1, None, closed="left")],
         "standardize_target": ["boolean"],
         "skip_connection": ["boolean"],
@@ -444,6 +445,7 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         early_stopping="auto",
         validation_fraction=0.2,
         validation_gap=0,
+        cross_fit="auto",
         beta_1=0.9,
         beta_2=0.999,
         epsilon=1e-8,
@@ -486,6 +488,7 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.validation_gap = validation_gap
+        self.cross_fit = cross_fit
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon

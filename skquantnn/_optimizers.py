@@ -50,6 +50,17 @@ class _Optimizer:
         if self._updates % FLUSH_EVERY == 0:
             flush_subnormals(*state)
 
+    #: Whether a plateau ends training (SGD's ``"adaptive"`` schedule instead
+    #: lowers the learning rate and goes on).
+    stops_on_plateau = True
+
+    def keep_rows(self, rows):
+        """Keep only the state of the members (rows of the parameter buffer)
+        selected by ``rows``, for a run that goes on with those members."""
+        for name, value in vars(self).items():
+            if isinstance(value, np.ndarray) and value.ndim == 2:
+                setattr(self, name, np.ascontiguousarray(value[rows]))
+
     def accepts(self, params):
         """Whether this optimizer's state fits ``params`` (shape and dtype)."""
         return self._step.shape == params.shape and self._step.dtype == params.dtype
@@ -106,6 +117,7 @@ class SGDOptimizer(_Optimizer):
         self.nesterov = nesterov
         self.power_t = power_t
         self.velocities = np.zeros_like(params)
+        self.stops_on_plateau = lr_schedule != "adaptive"
 
     def update_params(self, params, grads):
         """Take one step: ``v = mu v - lr g``; ``p += v`` (or ``mu v - lr g``)."""

@@ -67,7 +67,8 @@ def loss_and_gradient(net, ws, X, Y, sample_weight=None, masks=None):
     ws : Workspace
     X : ndarray of shape (n_samples, n_features)
     Y : ndarray of shape (n_samples, n_outputs)
-    sample_weight : ndarray of shape (n_samples,) or None
+    sample_weight : ndarray of shape (n_samples,) or (n_networks, n_samples), or None
+        One weight per row, or each member's own (0 on the rows it holds out).
     masks : list of ndarray of shape ([n_networks,] n_samples, n_units) or None
         Dropout masks of the hidden layers.
 
@@ -85,11 +86,19 @@ def loss_and_gradient(net, ws, X, Y, sample_weight=None, masks=None):
         # the sum of squares as one dot product: no (n, n_outputs) temporary
         loss = (float(np.dot(R.ravel(), R.ravel())) if net.loss == "squared_error"
                 else float(LOSS_FUNCTIONS[net.loss](R, net.huber_delta).sum()))
+        loss /= sw_sum * n_outputs
+    elif sample_weight.ndim == 2:
+        # each member's own weights (cross-fitted blocks): each its own mean
+        total = sample_weight.sum(axis=1)
+        sw_sum = np.where(total > 0, total, 1.0)
+        pointwise = LOSS_FUNCTIONS[net.loss](R, net.huber_delta)
+        loss = float((np.einsum("kn,kno->k", sample_weight, pointwise)
+                      / (sw_sum * n_outputs)).sum())
     else:
         sw_sum = float(sample_weight.sum())
         pointwise = LOSS_FUNCTIONS[net.loss](R, net.huber_delta)
         loss = float(np.matmul(sample_weight, pointwise).sum())
-    loss /= sw_sum * n_outputs
+        loss /= sw_sum * n_outputs
     dY = output_gradient(net.loss, R, sample_weight, sw_sum, net.huber_delta)
     backward(dY, H, D, ws.coefs, net.activation, net.out_activation, ws.coef_grads,
              ws.intercept_grads, masks, ws.buffers)
@@ -199,17 +208,26 @@ class EpochLoop:
     """
 
     def __init__(self, settings, net, theta, optimizer, history, rng, batch_size):
-        self.settings, self.net, self.theta = settings, net, theta
+        self.settings, self.net = settings, net
         self.optimizer, self.history, self.rng = optimizer, history, rng
         self.batch_size = batch_size
-        self.ws = Workspace(net, theta, batch_size)
         self.keep = 1.0 - settings.dropout
-        self.generator, self.masks = None, None
+        self.generator = None
         if self.keep < 1:  # drawn only when needed, so shuffling matches sklearn's
             self.generator = np.random.default_rng(
                 rng.randint(np.iinfo(np.int32).max))
-            self.masks = [np.empty(self.ws.lead + (batch_size, u), dtype=theta.dtype)
-                          for u in net.layout.layer_units[1:-1]]
+        #: the members still training (indices into the history's arrays)
+        self.active = np.arange(len(theta))
+        self._train_on(theta)
+
+    def _train_on(self, theta):
+        """Make ``theta`` the parameters trained, with buffers to match."""
+        self.theta = theta
+        self.ws = Workspace(self.net, theta, self.batch_size)
+        self.masks = None
+        if self.generator is not None:
+            self.masks = [np.empty(self.ws.lead + (self.batch_size, u), dtype=theta.dtype)
+                          for u in self.net.layout.layer_units[1:-1]]
 
     def run(self, data, validation, max_epochs):
         """Up to ``max_epochs`` epochs over ``data``; True when the stopping rule
@@ -218,20 +236,23 @@ class EpochLoop:
         Parameters
         ----------
         data : tuple ``(X, Y, sample_weight)``
-            Training rows, in the order given.
+            Training rows, in the order given; ``sample_weight`` may be each
+            member's (see :func:`loss_and_gradient`).
         validation : tuple ``(X, Y, sample_weight)``, list or None
             Held-out rows early stopping watches (see :func:`validation_scores`).
         max_epochs : int
         """
         history, settings = self.history, self.settings
         order = np.arange(len(data[0]))
+        watched = validation                # every member's held-out rows
         for _ in range(max_epochs):
             started = time.perf_counter()
             if settings.shuffle:
                 # Permute the previous order, as scikit-learn does, so that the
                 # same random_state visits rows in the same order as MLPRegressor.
                 order = order[self.rng.permutation(len(order))]
-                rows = tuple(None if a is None else a[order] for a in data)
+                X, Y, sw = data
+                rows = (X[order], Y[order], None if sw is None else sw[..., order])
             else:
                 rows = data
             epoch_loss = self.epoch(*rows)
@@ -245,7 +266,10 @@ class EpochLoop:
             history.loss_curve.append(epoch_loss)
             self.end_epoch(validation, started)
             self.optimizer.iteration_ends(history.t)
-            if np.min(history.no_improvement_count) > settings.n_iter_no_change:
+            counts = history.no_improvement_count
+            stalled = (counts[self.active] if np.ndim(counts) else np.array([counts])
+                       ) > settings.n_iter_no_change
+            if stalled.all():
                 what = ("Validation score" if validation is not None
                         else "Training loss")
                 msg = (f"{what} did not improve more than tol={settings.tol:f} for "
@@ -253,13 +277,45 @@ class EpochLoop:
                 if self.optimizer.trigger_stopping(msg, settings.verbose):
                     return True
                 history.no_improvement_count = 0
+            elif stalled.any() and self.optimizer.stops_on_plateau:
+                data, validation = self.retire(stalled, data, watched)
         return False
+
+    def retire(self, stalled, data, validation):
+        """Stop training the members that have stopped improving (their best
+        weights are kept in the history); the others go on exactly as before.
+
+        Parameters
+        ----------
+        stalled : ndarray of bool of shape (n_active,)
+        data : tuple ``(X, Y, sample_weight)``
+        validation : tuple, list or None
+            Every member's held-out rows, as :meth:`run` got them.
+
+        Returns
+        -------
+        data, validation
+            For the members still training.
+        """
+        going_on = ~stalled
+        self.active = self.active[going_on]
+        self.optimizer.keep_rows(going_on)
+        self._train_on(np.ascontiguousarray(self.theta[going_on]))
+        X, Y, sw = data
+        if sw is not None and sw.ndim == 2:
+            sw = sw[going_on] if len(self.active) > 1 else sw[going_on][0]
+        if isinstance(validation, list):
+            validation = [(np.flatnonzero(np.isin(self.active, members)), rows)
+                          for members, rows in validation]
+            validation = [(members, rows) for members, rows in validation
+                          if len(members)]
+        return (X, Y, sw), validation
 
     def epoch(self, X, Y, sample_weight):
         """One pass over the rows in batches; the mean training loss."""
         accumulated = 0.0
         for batch in gen_batches(len(X), self.batch_size):
-            sw = None if sample_weight is None else sample_weight[batch]
+            sw = None if sample_weight is None else sample_weight[..., batch]
             if sw is not None and not sw.sum() > 0:
                 continue  # all weights zero: this batch carries no information
             loss = self.step(X[batch], Y[batch], sw)
@@ -287,13 +343,16 @@ class EpochLoop:
             history.validation_loss_curve.append(val_loss)
             history.validation_scores.append(float(np.mean(scores)))
             # Each member keeps its own best epoch and its own patience counter.
-            stalled = scores < history.best_validation_score + settings.tol
-            history.no_improvement_count = np.where(
-                stalled, history.no_improvement_count + 1, 0)
-            better = scores > history.best_validation_score
-            history.best_theta[better] = self.theta[better]
-            history.best_validation_score = np.where(
-                better, scores, history.best_validation_score)
+            active = self.active
+            best = history.best_validation_score[active]
+            counts = np.broadcast_to(history.no_improvement_count,
+                                     history.best_validation_score.shape).copy()
+            counts[active] = np.where(scores < best + settings.tol,
+                                      counts[active] + 1, 0)
+            history.no_improvement_count = counts
+            better = scores > best
+            history.best_theta[active[better]] = self.theta[better]
+            history.best_validation_score[active[better]] = scores[better]
             line += (f", validation loss = {val_loss:.8f}, validation R^2 = "
                      f"{history.validation_scores[-1]:.6f}")
         else:

@@ -150,6 +150,43 @@ def middle_boundary(dates, start, stop):
     return int(inside[np.argmin(np.abs(inside - middle))])
 
 
+def block_rows(n_samples, n_blocks, dates=None):
+    """Cut the rows into ``n_blocks`` contiguous blocks of about equal size, on a
+    panel at date boundaries (no date in two blocks).
+
+    Parameters
+    ----------
+    n_samples : int
+    n_blocks : int
+    dates : ndarray of shape (n_samples,), default=None
+
+    Returns
+    -------
+    list of slice or None
+        None when a block would have fewer than ``MIN_HELD_OUT_ROWS`` rows.
+    """
+    cuts = [date_boundary(dates, round(j * n_samples / n_blocks))
+            for j in range(n_blocks)] + [n_samples]
+    blocks = [slice(a, b) for a, b in zip(cuts[:-1], cuts[1:])]
+    if n_blocks < 2 or any(b.stop - b.start < MIN_HELD_OUT_ROWS for b in blocks):
+        return None
+    return blocks
+
+
+def embargo(dates, block, gap, n_samples):
+    """The rows a member that holds out ``block`` does not train on: the block and
+    ``gap`` rows (on a panel, dates) on each side of it.
+
+    Returns
+    -------
+    slice
+    """
+    if dates is None:
+        return slice(max(block.start - gap, 0), min(block.stop + gap, n_samples))
+    stop = int(np.searchsorted(dates, dates[block.stop - 1] + gap, side="right"))
+    return slice(gap_start(dates, block.start, gap), stop)
+
+
 #: The first remedy for a diverging fit, whatever the solver.
 SCALE_HINT = "scale the inputs (for example with StandardScaler in a Pipeline)"
 

@@ -324,7 +324,7 @@ def test_cross_fit_rows_alternate_the_halves_between_members():
                                             [1, 1, 1, 0, 0], [0, 0, 0, 1, 1]])
     preds = np.arange(20.0).reshape(4, 5, 1)
     # each row: the mean over the two members that did not watch it
-    np.testing.assert_allclose(held_out_forecast(preds, watched)[:, 0],
+    np.testing.assert_allclose(held_out_forecast(preds, ~watched)[:, 0],
                                [(5 + 15) / 2, (6 + 16) / 2, (7 + 17) / 2,
                                 (3 + 13) / 2, (4 + 14) / 2])
 
