@@ -62,8 +62,9 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
     leaves. The networks see only the inputs that pass a screen for non-linear
     evidence (an interaction with another input, or a shape), each encoded
     piecewise-linearly and bounded to the training range; they learn a
-    standardised target, stop early on the last rows, and their share is shrunk
-    by how much they helped on rows that took no part in their training. The
+    standardised target, stop early on held-out rows (the last rows of a series;
+    on a panel, cross-fitted blocks of dates), and their share is shrunk by how
+    much they helped on rows that took no part in their training. The
     model can do little worse than a tuned linear one, and falls back to it
     when the networks find nothing. ``NumpyMLPRegressor(**SKLEARN_MLP_PARAMS)``
     is scikit-learn's network (one network on the raw target and inputs, no
@@ -84,6 +85,10 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
        rows are put in date order, every cut falls between two dates, and
        ``validation_gap`` counts dates. In a ``Pipeline``, call
        ``set_output(transform="pandas")`` so that the index reaches the network.
+       With several networks a panel's dates are cut into blocks instead, each
+       network holding out one (``cross_fit``): every network then trains on
+       dates on both sides of its block, all of them before the forecasts the
+       fitted model makes.
 
     Parameters
     ----------
@@ -164,23 +169,52 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         one network stops on the older half and is weighed on the newer one;
         several are cross-fitted, the even members stopping on the older half and
         the odd ones on the newer, and each half weighs the members that did not
-        stop on it (see ``shrinkage``). ``"auto"`` stops early
+        stop on it (see ``shrinkage``). On a panel several networks hold out
+        blocks of dates instead (see ``cross_fit``). ``"auto"`` stops early
         when the stopping rows number at least 20, and trains on every row
         otherwise; ``True`` always holds them out (scikit-learn's default is
         False).
     validation_fraction : float in (0, 1), default=0.2
         Share of the rows, taken from the end, held out for early stopping and
-        for weighing the hidden layers (scikit-learn's default is 0.1).
+        for weighing the hidden layers (scikit-learn's default is 0.1). With
+        ``cross_fit`` blocks, the rows are cut into ``round(1 /
+        validation_fraction)`` blocks and each network holds out one.
     validation_gap : int, default=0
         Rows dropped between the training part and the validation tail (an
-        embargo, for targets that overlap in time); dates on a panel.
+        embargo, for targets that overlap in time); dates on a panel. A network
+        that holds out a block (``cross_fit``) does not train on this many dates
+        on either side of it.
+    cross_fit : {"auto", "blocks", "tail"}, default="auto"
+        What several networks trained by ``"adam"`` or ``"sgd"`` with early
+        stopping hold out. ``"tail"``: the last rows, in two halves (see
+        ``early_stopping``). ``"blocks"``: the rows are cut into ``round(1 /
+        validation_fraction)`` contiguous blocks (5 by default; whole dates on a
+        panel), and network ``k`` holds out block ``n_blocks - 1 - k %
+        n_blocks``, the newest first: it trains on every other row, stops early on
+        its block, and is weighed on it (see ``shrinkage``). Every row then
+        trains most of the networks, and with ``n_networks >= n_blocks`` every
+        row also judges them: on a panel of 120 months, 120 months weigh the
+        networks instead of 24, and each network stops on 24 months instead of
+        12. In one vectorised pass, each network gets weight 0 on the rows it
+        holds out, so an epoch costs ``1 / (1 - validation_fraction)`` times
+        the tail's. ``"auto"`` is ``"blocks"`` on a panel (``X`` with dates,
+        see the note above) and ``"tail"`` otherwise: all rows of a date share
+        its market and factor shocks, so a panel's tail of a year or two of
+        dates is little evidence, while a series' tail has as many independent
+        rows as dates; on single series, blocks lost to the tail on short
+        samples of drifting levels, where a network trained on the block's
+        future flatters itself (see the README).
+        Blocks of fewer than 20 rows fall back to the tail; one network,
+        ``"lbfgs"`` or no early stopping always use the tail.
     beta_1, beta_2 : float in [0, 1), default=0.9, 0.999
         Decay rates of Adam's moment estimates.
     epsilon : float, default=1e-8
         Adam's numerical-stability constant.
     n_iter_no_change : int or np.inf, default=10
         Epochs without improvement before stopping (or, with the ``"adaptive"``
-        schedule, before dividing the learning rate by 5).
+        schedule, before dividing the learning rate by 5). With early stopping
+        each network stops at its own count and is no longer trained; the
+        others go on, exactly as they would have, until the last one stops.
     max_fun : int, default=15000
         Maximum number of loss evaluations of L-BFGS.
     predict_batch_size : int, default=65536
@@ -272,7 +306,9 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         newer half of the held-out tail; with several, every row of the tail,
         each forecast by the average of the members that did not stop on it
         (see ``early_stopping``), so that twice as many rows, or dates of a
-        panel, decide the weight. Weighing needs 20 rows; with fewer, the
+        panel, decide the weight. With ``cross_fit`` blocks, every row of the
+        blocks the networks hold out, each forecast by the networks that held it
+        out (they stopped on it, but never trained on it). Weighing needs 20 rows; with fewer, the
         weight is 0 and the forecast is the linear part. A tail too short to
         give each half 20 rows only weighs (on every row of it; nothing stops
         early).
@@ -329,17 +365,19 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
     loss_curve_ : list of float
         Training loss per epoch (per iteration for L-BFGS, a member that finished
         earlier counting with its final loss), penalties included, averaged over
-        the members, and appended to by warm-started fits and ``partial_fit``;
+        the members (with early stopping, those still training), and appended to
+        by warm-started fits and ``partial_fit``;
         in standardised units with ``standardize_target``, and of what the
         hidden layers learn (the target less the skip connection's forecast)
         with ``skip_connection``.
     validation_loss_curve_ : list of float or None
         Loss on the stopping rows per epoch, without penalties, in the same units,
-        averaged over the members (each on its own half of the tail when they are
-        cross-fitted, see ``early_stopping``); None without early stopping.
+        averaged over the members still training (each on its own rows when they
+        are cross-fitted, see ``early_stopping`` and ``cross_fit``); None without
+        early stopping.
     validation_scores_ : list of float or None
         R^2 on the stopping rows per epoch of what the hidden layers learn,
-        averaged over the members (each on its own stopping rows; carried over
+        averaged over the members still training (each on its own rows; carried over
         warm starts); None without early stopping.
     best_validation_score_ : float or None
         Mean over the members of each one's best validation R^2.
@@ -348,7 +386,8 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         fit (warm starts and ``partial_fit`` add to it; L-BFGS does not).
     n_iter_ : int
         Number of epochs the last call ran (1 for ``partial_fit``), as
-        scikit-learn counts; for L-BFGS, the most iterations a member ran.
+        scikit-learn counts: with early stopping, until the last member stopped;
+        for L-BFGS, the most iterations a member ran.
     n_layers_ : int
         Number of layers, input and output included.
     n_outputs_ : int

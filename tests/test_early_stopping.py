@@ -111,3 +111,20 @@ def test_too_small_validation_set_is_a_clear_error(series):
     with pytest.raises(ValueError, match="validation_fraction"):
         NumpyMLPRegressor(early_stopping=True, validation_fraction=0.01).fit(
             X[:50], y[:50])
+
+
+def test_each_member_stops_at_its_own_patience(series):
+    # Member 0 of three starts as a lone network does and, without shuffling,
+    # sees the same batches: it must stop where the lone network stops, keep the
+    # same best weights, and not train on while the other members go on.
+    X, y = series
+    kw = dict(hidden_layer_sizes=(8,), early_stopping=True, n_iter_no_change=3,
+              shuffle=False, max_iter=300, learning_rate_init=0.03, random_state=2)
+    one = NumpyMLPRegressor(**kw).fit(X, y)
+    three = NumpyMLPRegressor(**kw, n_networks=3).fit(X, y)
+    assert three.n_iter_ > one.n_iter_          # the others trained for longer
+    for a, b in zip(three.coefs_ + three.intercepts_, one.coefs_ + one.intercepts_,
+                    strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+    assert three._member_best_scores[0] == pytest.approx(one.best_validation_score_,
+                                                         rel=1e-12)
