@@ -11,9 +11,9 @@ the inputs that pass a screen for non-linear evidence
 (:class:`skquantnn._embedding.HiddenInputs`); their average enters with the weight
 ``w = 1 - shrinkage`` (:func:`shrinkage_weight`), judged on held-out rows, so a
 network with no evidence of skill falls back to the linear forecast, and with no
-skip connection, to the training mean. The held-out tail is halved and
-cross-fitted (:func:`cross_fit_rows`): members stop on alternate halves, and each
-half weighs the members that did not stop on it (:func:`held_out_forecast`).
+skip connection, to the training mean. Several members are cross-fitted
+(:mod:`skquantnn._cross_fit`): they stop on different held-out rows, and each
+held-out row weighs the members that never trained on it.
 
 A fit runs in two steps, because the network's first layer is as wide as what the
 screen keeps: :func:`plan_fit` splits the rows, fits the linear part and chooses
@@ -25,19 +25,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from skquantnn._cross_fit import block_parts, held_out_forecast, tail_parts
 from skquantnn._embedding import HiddenInputs, quantile_edges
 from skquantnn._fit_state import History
 from skquantnn._lbfgs import train_lbfgs
 from skquantnn._ridge import fit_skip
 from skquantnn._screening import screen_features
 from skquantnn._training import predict_flat, train
-from skquantnn._validation import (
-    MIN_HELD_OUT_ROWS,
-    SCALE_HINT,
-    block_rows,
-    embargo,
-    split_rows,
-)
+from skquantnn._validation import MIN_HELD_OUT_ROWS, SCALE_HINT, block_rows, split_rows
 
 #: Penalty, in residual variances, on the fit the hidden layers add to the
 #: weighing rows (2 is Akaike's penalty for one parameter).
@@ -62,79 +57,6 @@ def weighted_mean_scale(Y, sample_weight=None):
     scale = np.sqrt(var)
     tiny = scale <= np.finfo(Y.dtype).eps * np.maximum(np.abs(mean), 1.0)
     return mean, np.where(tiny, 1.0, scale).astype(Y.dtype)
-
-
-def cross_fit_rows(n_networks, stop_rows, weigh_rows):
-    """Which held-out rows each member watches for early stopping: the even
-    members the older part, the odd ones the newer.
-
-    Each held-out row is then unseen by the members that do not watch it, so the
-    members can be weighed on every held-out row (:func:`held_out_forecast`)
-    instead of only the newer part: twice the evidence, for the same training.
-
-    Parameters
-    ----------
-    n_networks : int
-        At least 2.
-    stop_rows, weigh_rows : slice
-        The older and the newer part of the held-out tail, contiguous.
-
-    Returns
-    -------
-    watched : ndarray of bool of shape (n_networks, n_held_out)
-    """
-    n_stop = stop_rows.stop - stop_rows.start
-    n_held_out = weigh_rows.stop - stop_rows.start
-    watched = np.zeros((n_networks, n_held_out), dtype=bool)
-    watched[0::2, :n_stop] = True
-    watched[1::2, n_stop:] = True
-    return watched
-
-
-def held_out_forecast(preds, judges):
-    """The members' average forecast of each held-out row, over the members that
-    judge it (see :func:`cross_fit_rows` and :func:`cross_fit_blocks`).
-
-    Parameters
-    ----------
-    preds : ndarray of shape (n_networks, n_held_out, n_outputs)
-    judges : ndarray of bool of shape (n_networks, n_held_out)
-        Which members forecast each row: members that never trained on it.
-
-    Returns
-    -------
-    ndarray of shape (n_held_out, n_outputs)
-    """
-    weights = judges.astype(preds.dtype)
-    return np.einsum("kn,kno->no", weights, preds) / weights.sum(axis=0)[:, None]
-
-
-def cross_fit_blocks(n_networks, blocks):
-    """Which block each member holds out, newest first: member ``k`` holds out
-    block ``n_blocks - 1 - k % n_blocks``; it trains on the other blocks, stops
-    early on its own, and judges it (:func:`held_out_forecast`).
-
-    Parameters
-    ----------
-    n_networks : int
-    blocks : list of slice
-        Contiguous blocks of rows, oldest first (:func:`skquantnn._validation.block_rows`).
-
-    Returns
-    -------
-    held : ndarray of int of shape (n_networks,)
-        The block of each member.
-    judges : ndarray of bool of shape (n_networks, n_held_out)
-        Rows from the start of the oldest block held out to the end: the
-        members that hold out each row.
-    """
-    n_blocks = len(blocks)
-    held = n_blocks - 1 - np.arange(n_networks) % n_blocks
-    start = blocks[held.min()].start
-    judges = np.zeros((n_networks, blocks[-1].stop - start), dtype=bool)
-    for k, j in enumerate(held):
-        judges[k, blocks[j].start - start:blocks[j].stop - start] = True
-    return held, judges
 
 
 def shrinkage_weight(T, N, sample_weight=None, penalty=GAIN_PENALTY):
@@ -407,11 +329,11 @@ def train_parts(settings, net, start, plan, X, Y, sample_weight, rng, incrementa
     n_outputs = Y.shape[1]
     linear = plan.linear
     if plan.blocks is not None:
-        train_data, stopping, weighing, judges = _held_out_blocks(
+        train_data, stopping, weighing, judges = block_parts(
             plan, rows, start.theta.shape[0], settings.validation_gap, dates)
     else:
         train_data = rows(plan.train_rows)
-        stopping, weighing, judges = _held_out(plan, rows, start.theta.shape[0])
+        stopping, weighing, judges = tail_parts(plan, rows, start.theta.shape[0])
     if X_hidden.shape[1] == 0:
         # nothing passed the screen: the hidden layers have nothing to learn
         theta, optimizer = start.theta, None
@@ -432,41 +354,6 @@ def train_parts(settings, net, start, plan, X, Y, sample_weight, rng, incrementa
         # refit on every row: the held-out tail is the most recent past
         linear = linear.refit(X, Y, sw, dates, settings.skip_prior_variance)
     return theta, optimizer, history, linear, shrinkage
-
-
-def _held_out(plan, rows, n_networks):
-    """The rows early stopping watches (see
-    :func:`skquantnn._training.validation_scores`) and the rows that weigh the
-    members, as ``(X, T, sample_weight)``, or None; and which members judge each
-    weighing row (None unless cross-fitted: several members, both parts held
-    out)."""
-    stopping, weighing = rows(plan.stop_rows), rows(plan.weigh_rows)
-    if stopping is None or weighing is None or n_networks == 1:
-        return stopping, weighing, None
-    watched = cross_fit_rows(n_networks, plan.stop_rows, plan.weigh_rows)
-    # the members that watch the first (older) and the last (newer) held-out row
-    stopping = [(np.flatnonzero(watched[:, 0]), stopping),
-                (np.flatnonzero(watched[:, -1]), weighing)]
-    held_out = rows(slice(plan.stop_rows.start, plan.weigh_rows.stop))
-    return stopping, held_out, ~watched
-
-
-def _held_out_blocks(plan, rows, n_networks, gap, dates):
-    """With cross-fitted blocks: the training rows with each member's weights (0
-    on the block it holds out and ``gap`` rows or dates around it), the blocks
-    early stopping watches, the held-out rows that weigh the members, and which
-    members judge each of them (:func:`cross_fit_blocks`)."""
-    X, T, sw = rows(plan.train_rows)
-    held, judges = cross_fit_blocks(n_networks, plan.blocks)
-    member_weights = np.ones((n_networks, len(X)), dtype=X.dtype)
-    if sw is not None:
-        member_weights *= sw
-    for k, j in enumerate(held):
-        member_weights[k, embargo(dates, plan.blocks[j], gap, len(X))] = 0
-    stopping = [(np.flatnonzero(held == j), rows(plan.blocks[j]))
-                for j in np.unique(held)]
-    weighing = rows(slice(plan.blocks[held.min()].start, len(X)))
-    return (X, T, member_weights), stopping, weighing, judges
 
 
 def _shrinkage(settings, theta, net, weigh, n_outputs, incremental, kept,

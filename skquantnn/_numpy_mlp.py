@@ -308,10 +308,10 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         (see ``early_stopping``), so that twice as many rows, or dates of a
         panel, decide the weight. With ``cross_fit`` blocks, every row of the
         blocks the networks hold out, each forecast by the networks that held it
-        out (they stopped on it, but never trained on it). Weighing needs 20 rows; with fewer, the
-        weight is 0 and the forecast is the linear part. A tail too short to
-        give each half 20 rows only weighs (on every row of it; nothing stops
-        early).
+        out (they stopped on it, but never trained on it). Weighing needs 20
+        rows; with fewer, the weight is 0 and the forecast is the linear part.
+        A tail too short to give each half 20 rows only weighs (on every row of
+        it; nothing stops early).
         None keeps the whole network forecast (no shrinkage, nothing held out).
 
     Attributes

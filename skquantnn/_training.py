@@ -155,7 +155,7 @@ def validation_scores(theta, net, validation):
     validation : tuple ``(X, Y, sample_weight)``, or list of ``(members, rows)``
         The same rows for every member, or ``rows = (X, Y, sample_weight)`` for
         the members indexed by ``members`` (an index array or slice), pair by
-        pair (cross-fitted members, see :func:`skquantnn._combine.cross_fit_rows`).
+        pair (cross-fitted members, see :func:`skquantnn._cross_fit.cross_fit_rows`).
 
     Returns
     -------
@@ -226,7 +226,8 @@ class EpochLoop:
         self.ws = Workspace(self.net, theta, self.batch_size)
         self.masks = None
         if self.generator is not None:
-            self.masks = [np.empty(self.ws.lead + (self.batch_size, u), dtype=theta.dtype)
+            self.masks = [np.empty(self.ws.lead + (self.batch_size, u),
+                                   dtype=theta.dtype)
                           for u in self.net.layout.layer_units[1:-1]]
 
     def run(self, data, validation, max_epochs):

@@ -167,7 +167,7 @@ def block_rows(n_samples, n_blocks, dates=None):
     """
     cuts = [date_boundary(dates, round(j * n_samples / n_blocks))
             for j in range(n_blocks)] + [n_samples]
-    blocks = [slice(a, b) for a, b in zip(cuts[:-1], cuts[1:])]
+    blocks = [slice(a, b) for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
     if n_blocks < 2 or any(b.stop - b.start < MIN_HELD_OUT_ROWS for b in blocks):
         return None
     return blocks
@@ -202,7 +202,7 @@ def split_rows(n_samples, stopping, weighing, validation_fraction, validation_ga
     The tail of ``ceil(validation_fraction * n_samples)`` rows (after an embargo
     of ``validation_gap`` rows) is held out; when it both stops and weighs, its
     first half stops and its second half weighs (several networks swap the
-    halves' roles, see :func:`skquantnn._combine.cross_fit_rows`).
+    halves' roles, see :func:`skquantnn._cross_fit.cross_fit_rows`).
     ``stopping=True`` always holds out (see :func:`chronological_split`);
     ``"auto"`` settings hold out only parts of at least ``MIN_HELD_OUT_ROWS``
     rows and otherwise train on every row. With ``dates`` every cut is a date

@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import r2_score
+from test_defaults import member_outputs
 
 from skquantnn import NumpyMLPRegressor
-from skquantnn._combine import cross_fit_blocks, held_out_forecast, shrinkage_weight
+from skquantnn._combine import shrinkage_weight
+from skquantnn._cross_fit import cross_fit_blocks, held_out_forecast
 from skquantnn._validation import block_rows, embargo
-
-from test_defaults import member_outputs
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -44,7 +44,7 @@ def test_block_rows_cut_at_dates_into_equal_blocks():
     assert starts == [0, 49, 105, 154]
     assert all(dates[s] != dates[s - 1] for s in starts[1:])
     assert blocks[-1].stop == len(dates)
-    assert all(a.stop == b.start for a, b in zip(blocks, blocks[1:]))
+    assert all(a.stop == b.start for a, b in zip(blocks[:-1], blocks[1:], strict=True))
     # a block of fewer than 20 rows: no blocks
     assert block_rows(99, 5) is None
     assert block_rows(100, 5) is not None
@@ -99,8 +99,10 @@ def test_a_member_never_trains_on_the_block_it_holds_out(panel, gap):
     after = bare(validation_gap=gap).fit(X, pd.Series(changed, index=y.index))
     for k in range(5):
         same = all(np.array_equal(a[k], b[k]) for a, b in
-                   zip(before.members_coefs_, after.members_coefs_))
-        # member 1 holds out block 3; with gap=0 member 0 trains on date 40
+                   zip(before.members_coefs_, after.members_coefs_, strict=True))
+        # member 1 holds out block 3 and, with gap=1, dates 29 and 40 (date 40
+        # would change it without the embargo); every other member trains on
+        # some changed row
         assert same == (k == 1), k
 
 
@@ -111,7 +113,8 @@ def test_members_stop_on_their_own_block(panel):
     held, _ = cross_fit_blocks(5, BLOCKS)
     T = (y.to_numpy() - model.target_mean_[0]) / model.target_scale_[0]
     outputs = member_outputs(model, X.to_numpy())
-    best = [r2_score(T[BLOCKS[j]], outputs[k, BLOCKS[j], 0]) for k, j in enumerate(held)]
+    best = [r2_score(T[BLOCKS[j]], outputs[k, BLOCKS[j], 0])
+            for k, j in enumerate(held)]
     np.testing.assert_allclose(best, model._member_best_scores, rtol=1e-9)
 
 

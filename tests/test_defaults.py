@@ -16,7 +16,8 @@ from sklearn.linear_model import Ridge, RidgeCV
 from sklearn.metrics import r2_score
 
 from skquantnn import SKLEARN_MLP_PARAMS, NumpyMLPRegressor
-from skquantnn._combine import cross_fit_rows, held_out_forecast, shrinkage_weight
+from skquantnn._combine import shrinkage_weight
+from skquantnn._cross_fit import cross_fit_rows, held_out_forecast
 from skquantnn._network import forward
 from skquantnn._ridge import RIDGE_PENALTIES, ridge_loo
 from skquantnn._validation import split_rows
