@@ -369,6 +369,12 @@ def _shrinkage(settings, theta, net, weigh, n_outputs, incremental, kept,
     if weigh is None:
         return np.ones(n_outputs)    # too few rows to weigh the hidden layers
     X_w, T_w, sw_w = weigh
-    preds = predict_flat(theta, net, X_w)
-    N = preds.mean(axis=0) if judges is None else held_out_forecast(preds, judges)
+    if judges is None:
+        N = predict_flat(theta, net, X_w).mean(axis=0)
+    else:
+        # each member forecasts only the rows it judges
+        preds = np.zeros((len(theta),) + T_w.shape, dtype=T_w.dtype)
+        for k, judged in enumerate(judges):
+            preds[k, judged] = predict_flat(theta[k:k + 1], net, X_w[judged])[0]
+        N = held_out_forecast(preds, judges)
     return 1.0 - shrinkage_weight(T_w, N, sw_w)

@@ -13,6 +13,7 @@ that never trained on it.
 
 import numpy as np
 
+from skquantnn._training import MemberRows
 from skquantnn._validation import embargo
 
 
@@ -108,18 +109,17 @@ def tail_parts(plan, rows, n_networks):
 
 
 def block_parts(plan, rows, n_networks, gap, dates):
-    """With cross-fitted blocks: the training rows with each member's weights (0
-    on the block it holds out and ``gap`` rows or dates around it), the blocks
-    early stopping watches, the held-out rows that weigh the members, and which
-    members judge each of them (:func:`cross_fit_blocks`)."""
+    """With cross-fitted blocks: each member's training rows (all but the block it
+    holds out and ``gap`` rows or dates around it), the blocks early stopping
+    watches, the held-out rows that weigh the members, and which members judge
+    each of them (:func:`cross_fit_blocks`)."""
     X, T, sw = rows(plan.train_rows)
     held, judges = cross_fit_blocks(n_networks, plan.blocks)
-    member_weights = np.ones((n_networks, len(X)), dtype=X.dtype)
-    if sw is not None:
-        member_weights *= sw
-    for k, j in enumerate(held):
-        member_weights[k, embargo(dates, plan.blocks[j], gap, len(X))] = 0
+    member_rows = []
+    for j in held:
+        out = embargo(dates, plan.blocks[j], gap, len(X))
+        member_rows.append(np.r_[0:out.start, out.stop:len(X)])
     stopping = [(np.flatnonzero(held == j), rows(plan.blocks[j]))
                 for j in np.unique(held)]
     weighing = rows(slice(plan.blocks[held.min()].start, len(X)))
-    return (X, T, member_weights), stopping, weighing, judges
+    return MemberRows(X, T, sw, member_rows), stopping, weighing, judges

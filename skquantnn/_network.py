@@ -146,8 +146,8 @@ def forward(X, coefs, intercepts, activation, out_activation, masks=None, out=No
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features)
-        Shared by every member.
+    X : ndarray of shape ([n_networks,] n_samples, n_features)
+        Shared by every member, or each member's own rows.
     coefs, intercepts : lists of ndarray
         Per-layer ``W_l`` of shape (n_in, n_out) and ``b_l`` of shape (n_out,), or
         with a leading member axis (see :meth:`FlatLayout.unpack`); every output
@@ -167,7 +167,7 @@ def forward(X, coefs, intercepts, activation, out_activation, masks=None, out=No
     D : list of ndarray, length n_layers
         The inputs each next layer saw: ``H`` after dropout.
     """
-    n = X.shape[0]
+    n = X.shape[-2]
     n_layers = len(coefs)
     H = [X]
     D = H if masks is None else [X]

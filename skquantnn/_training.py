@@ -8,6 +8,7 @@ when training ends: an exception leaves the previous fit untouched. L-BFGS is in
 """
 
 import time
+from dataclasses import dataclass
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
@@ -27,6 +28,47 @@ from skquantnn._optimizers import AdamOptimizer, SGDOptimizer
 from skquantnn._validation import SCALE_HINT, clip_batch_size, diverged, warn_user
 
 KEPT = "The estimator keeps the weights it had before this call."
+
+
+@dataclass
+class MemberRows:
+    """Training rows of which each member trains on its own subset (members that
+    hold out a block, see :func:`skquantnn._cross_fit.block_parts`).
+
+    Attributes
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples, n_outputs)
+    sample_weight : ndarray of shape (n_samples,) or None
+    rows : list of ndarray of int
+        The rows each member trains on, one array per member.
+    """
+
+    X: np.ndarray
+    Y: np.ndarray
+    sample_weight: np.ndarray | None
+    rows: list
+
+    def epoch_order(self, rng, shuffle):
+        """Each member's rows for one epoch, as many for every member: shuffled
+        (one permutation per member), and a member with fewer rows than the most
+        repeats its first ones to fill up.
+
+        Returns
+        -------
+        ndarray of int of shape (n_members, n_rows)
+        """
+        longest = max(len(r) for r in self.rows)
+        order = []
+        for r in self.rows:
+            r = r[rng.permutation(len(r))] if shuffle else r
+            order.append(np.resize(r, longest))
+        return np.stack(order)
+
+    def keep(self, members):
+        """The same rows for the members selected by ``members`` (a mask)."""
+        rows = [r for r, kept in zip(self.rows, members, strict=True) if kept]
+        return MemberRows(self.X, self.Y, self.sample_weight, rows)
 
 
 class Workspace:
@@ -65,10 +107,10 @@ def loss_and_gradient(net, ws, X, Y, sample_weight=None, masks=None):
     ----------
     net : Network
     ws : Workspace
-    X : ndarray of shape (n_samples, n_features)
-    Y : ndarray of shape (n_samples, n_outputs)
-    sample_weight : ndarray of shape (n_samples,) or (n_networks, n_samples), or None
-        One weight per row, or each member's own (0 on the rows it holds out).
+    X : ndarray of shape ([n_networks,] n_samples, n_features)
+        The same rows for every member, or each member's own.
+    Y : ndarray of shape ([n_networks,] n_samples, n_outputs)
+    sample_weight : ndarray of shape ([n_networks,] n_samples) or None
     masks : list of ndarray of shape ([n_networks,] n_samples, n_units) or None
         Dropout masks of the hidden layers.
 
@@ -76,7 +118,7 @@ def loss_and_gradient(net, ws, X, Y, sample_weight=None, masks=None):
     -------
     loss : float
     """
-    n, n_outputs = Y.shape
+    n, n_outputs = Y.shape[-2:]
     n_networks = ws.theta.shape[0]
     H, D = forward(X, ws.coefs, ws.intercepts, net.activation, net.out_activation,
                    masks, ws.buffers)
@@ -236,29 +278,33 @@ class EpochLoop:
 
         Parameters
         ----------
-        data : tuple ``(X, Y, sample_weight)``
-            Training rows, in the order given; ``sample_weight`` may be each
-            member's (see :func:`loss_and_gradient`).
+        data : tuple ``(X, Y, sample_weight)`` or MemberRows
+            Training rows, in the order given, the same for every member or
+            each member's own.
         validation : tuple ``(X, Y, sample_weight)``, list or None
             Held-out rows early stopping watches (see :func:`validation_scores`).
         max_epochs : int
         """
         history, settings = self.history, self.settings
-        order = np.arange(len(data[0]))
+        order = np.arange(len(data[0])) if isinstance(data, tuple) else None
         watched = validation                # every member's held-out rows
         for _ in range(max_epochs):
             started = time.perf_counter()
-            if settings.shuffle:
-                # Permute the previous order, as scikit-learn does, so that the
-                # same random_state visits rows in the same order as MLPRegressor.
-                order = order[self.rng.permutation(len(order))]
-                X, Y, sw = data
-                rows = (X[order], Y[order], None if sw is None else sw[..., order])
+            if order is None:
+                epoch_loss, n_rows = self.member_epoch(data)
             else:
-                rows = data
-            epoch_loss = self.epoch(*rows)
+                if settings.shuffle:
+                    # Permute the previous order, as scikit-learn does, so that the
+                    # same random_state visits rows in the same order as
+                    # MLPRegressor.
+                    order = order[self.rng.permutation(len(order))]
+                    X, Y, sw = data
+                    rows = (X[order], Y[order], None if sw is None else sw[order])
+                else:
+                    rows = data
+                epoch_loss, n_rows = self.epoch(*rows), len(order)
             history.n_iter += 1
-            history.t += len(order)
+            history.t += n_rows
             if not np.isfinite(epoch_loss):
                 raise diverged(epoch_loss, history.n_iter,
                                f"Lower 'learning_rate_init', {SCALE_HINT}, or set "
@@ -289,7 +335,7 @@ class EpochLoop:
         Parameters
         ----------
         stalled : ndarray of bool of shape (n_active,)
-        data : tuple ``(X, Y, sample_weight)``
+        data : tuple ``(X, Y, sample_weight)`` or MemberRows
         validation : tuple, list or None
             Every member's held-out rows, as :meth:`run` got them.
 
@@ -302,21 +348,38 @@ class EpochLoop:
         self.active = self.active[going_on]
         self.optimizer.keep_rows(going_on)
         self._train_on(np.ascontiguousarray(self.theta[going_on]))
-        X, Y, sw = data
-        if sw is not None and sw.ndim == 2:
-            sw = sw[going_on] if len(self.active) > 1 else sw[going_on][0]
+        if isinstance(data, MemberRows):
+            data = data.keep(going_on)
         if isinstance(validation, list):
             validation = [(np.flatnonzero(np.isin(self.active, members)), rows)
                           for members, rows in validation]
             validation = [(members, rows) for members, rows in validation
                           if len(members)]
-        return (X, Y, sw), validation
+        return data, validation
+
+    def member_epoch(self, data):
+        """One pass over each member's own rows (as many for each) in batches:
+        every batch gathers each member's rows; the mean training loss and the
+        rows each member saw."""
+        order = data.epoch_order(self.rng, self.settings.shuffle)
+        if len(order) == 1:             # one member: plain 2-D batches
+            order = order[0]
+        sw = data.sample_weight
+        accumulated = 0.0
+        for batch in gen_batches(order.shape[-1], self.batch_size):
+            rows = order[..., batch]
+            batch_sw = None if sw is None else sw[rows]
+            if batch_sw is not None and not batch_sw.sum() > 0:
+                continue
+            loss = self.step(data.X[rows], data.Y[rows], batch_sw)
+            accumulated += loss * (batch.stop - batch.start)
+        return accumulated / order.shape[-1], order.shape[-1]
 
     def epoch(self, X, Y, sample_weight):
         """One pass over the rows in batches; the mean training loss."""
         accumulated = 0.0
         for batch in gen_batches(len(X), self.batch_size):
-            sw = None if sample_weight is None else sample_weight[..., batch]
+            sw = None if sample_weight is None else sample_weight[batch]
             if sw is not None and not sw.sum() > 0:
                 continue  # all weights zero: this batch carries no information
             loss = self.step(X[batch], Y[batch], sw)
@@ -383,8 +446,9 @@ def train(settings, net, start, data, validation, rng, incremental):
     settings : Settings
     net : Network
     start : Start
-    data : tuple ``(X, Y, sample_weight)``
-        Training rows, in time order.
+    data : tuple ``(X, Y, sample_weight)`` or MemberRows
+        Training rows, in time order, the same for every member or each
+        member's own.
     validation : tuple ``(X, Y, sample_weight)``, list or None
         The rows early stopping watches, the same for every member or each
         member's own (see :func:`validation_scores`).
@@ -408,8 +472,10 @@ def train(settings, net, start, data, validation, rng, incremental):
     if watching:
         # the starting weights are the previous fit's best, or the first epoch's
         history.best_theta = theta.copy()
+    n_rows = (len(data[0]) if isinstance(data, tuple)
+              else min(len(r) for r in data.rows))
     loop = EpochLoop(settings, net, theta, optimizer, history, rng,
-                     clip_batch_size(settings.batch_size, len(data[0])))
+                     clip_batch_size(settings.batch_size, n_rows))
     try:
         stopped = loop.run(data, validation, 1 if incremental else settings.max_iter)
     except KeyboardInterrupt:
