@@ -190,22 +190,22 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         ``early_stopping``). ``"blocks"``: the rows are cut into ``round(1 /
         validation_fraction)`` contiguous blocks (5 by default; whole dates on a
         panel), and network ``k`` holds out block ``n_blocks - 1 - k %
-        n_blocks``, the newest first: it trains on every other row, stops early on
-        its block, and is weighed on it (see ``shrinkage``). Every row then
+        n_blocks``, the newest first: it trains on every other row, stops early
+        on its block, and is weighed on it (see ``shrinkage``). Every row then
         trains most of the networks, and with ``n_networks >= n_blocks`` every
         row also judges them: on a panel of 120 months, 120 months weigh the
         networks instead of 24, and each network stops on 24 months instead of
-        12. In one vectorised pass, each network gets weight 0 on the rows it
-        holds out, so an epoch costs ``1 / (1 - validation_fraction)`` times
-        the tail's. ``"auto"`` is ``"blocks"`` on a panel (``X`` with dates,
-        see the note above) and ``"tail"`` otherwise: all rows of a date share
-        its market and factor shocks, so a panel's tail of a year or two of
-        dates is little evidence, while a series' tail has as many independent
-        rows as dates; on single series, blocks lost to the tail on short
-        samples of drifting levels, where a network trained on the block's
-        future flatters itself (see the README).
-        Blocks of fewer than 20 rows fall back to the tail; one network,
-        ``"lbfgs"`` or no early stopping always use the tail.
+        12. The networks still train in one vectorised pass: each batch gathers
+        every network's own rows (a network with fewer rows than the others
+        repeats a few to keep step). ``"auto"`` is ``"blocks"`` on a panel
+        (``X`` with dates, see the note above) and ``"tail"`` otherwise: all
+        rows of a date share its market and factor shocks, so a panel's tail of
+        a year or two of dates is little evidence, while a series' tail has as
+        many independent rows as dates; on single series, blocks lost to the
+        tail on short samples of drifting levels, where a network trained on the
+        block's future flatters itself (see the README). Blocks of fewer than
+        20 rows fall back to the tail; one network, ``"lbfgs"`` or no early
+        stopping always use the tail.
     beta_1, beta_2 : float in [0, 1), default=0.9, 0.999
         Decay rates of Adam's moment estimates.
     epsilon : float, default=1e-8
@@ -228,10 +228,11 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         products); the forecast is their average. Averaging removes most of a
         single network's seed-to-seed noise, which on financial data is a large
         part of its error. Members are independent (each has its own loss,
-        gradient, optimizer state, best epoch and L-BFGS run) and share the
-        mini-batches. Member 0 starts from the weights a lone network with the
-        same ``random_state`` draws, and with ``shuffle=False`` trains as that
-        network, step for step; member ``k`` starts from the draws that follow
+        gradient, optimizer state, best epoch, patience and L-BFGS run) and
+        share the mini-batches (with ``cross_fit`` blocks, each batch holds
+        each member's own rows). Member 0 starts from the weights a lone network
+        with the same ``random_state`` draws, and with ``shuffle=False`` trains
+        as that network, step for step; member ``k`` starts from the draws that follow
         in the same stream, not from those of ``random_state=k``. Five gave the
         same out-of-sample R^2 as eight on the real series of
         ``benchmarks/bench_real_data.py``, in 40% less time.
