@@ -303,7 +303,10 @@ def output_gradient(loss, R, sample_weight, sw_sum, delta):
     R = LOSS_GRADIENTS[loss](R, delta)
     if sample_weight is not None:
         R *= sample_weight[..., None]
-    R *= 1.0 / (np.reshape(sw_sum, np.shape(sw_sum) + (1, 1)) * R.shape[-1])
+    if np.ndim(sw_sum):
+        R *= 1.0 / (sw_sum[:, None, None] * R.shape[-1])
+    else:
+        R *= 1.0 / (sw_sum * R.shape[-1])
     return R
 
 
@@ -311,18 +314,26 @@ def penalty(flat_coefs, alpha, l1_alpha, sw_sum):
     """``(alpha/2 * ||W||^2 + l1_alpha * |W|_1) / sw_sum`` over all weights (of all
     members: their sum; ``sw_sum`` may be one per member)."""
     W = np.atleast_2d(flat_coefs)
-    value = np.zeros(len(W))
+    if np.ndim(sw_sum):
+        value = np.zeros(len(W))
+        if alpha:
+            value += 0.5 * alpha * np.einsum("ij,ij->i", W, W)
+        if l1_alpha:
+            value += l1_alpha * np.abs(W).sum(axis=1)
+        return float((value / sw_sum).sum())
+    value = 0.0
     if alpha:
-        value += 0.5 * alpha * np.einsum("ij,ij->i", W, W)
+        value += 0.5 * alpha * float(np.einsum("ij,ij->", W, W))
     if l1_alpha:
-        value += l1_alpha * np.abs(W).sum(axis=1)
-    return float((value / sw_sum).sum())
+        value += l1_alpha * float(np.abs(W).sum())
+    return value / sw_sum
 
 
 def add_penalty_gradient(flat_grad_coefs, flat_coefs, alpha, l1_alpha, sw_sum):
     """Add ``(alpha * W + l1_alpha * sign(W)) / sw_sum`` to the weights' gradient
     (rows are members; ``sw_sum`` a float or one per member)."""
-    scale = (1.0 / np.reshape(sw_sum, (-1, 1))).astype(flat_coefs.dtype)
+    scale = (1.0 / sw_sum[:, None]).astype(flat_coefs.dtype) if np.ndim(sw_sum) else (
+        1.0 / sw_sum)
     if alpha:
         flat_grad_coefs += (alpha * scale) * flat_coefs
     if l1_alpha:

@@ -27,6 +27,8 @@ from skquantnn._network import (
 from skquantnn._optimizers import AdamOptimizer, SGDOptimizer
 from skquantnn._validation import SCALE_HINT, clip_batch_size, diverged, warn_user
 
+#: Rows of all members gathered at once when each member trains on its own rows.
+GATHER_ROWS = 65_536
 KEPT = "The estimator keeps the weights it had before this call."
 
 
@@ -358,22 +360,27 @@ class EpochLoop:
         return data, validation
 
     def member_epoch(self, data):
-        """One pass over each member's own rows (as many for each) in batches:
-        every batch gathers each member's rows; the mean training loss and the
-        rows each member saw."""
+        """One pass over each member's own rows (as many for each) in batches,
+        each member's rows gathered a chunk of batches at a time; the mean
+        training loss and the rows each member saw."""
         order = data.epoch_order(self.rng, self.settings.shuffle)
         if len(order) == 1:             # one member: plain 2-D batches
             order = order[0]
+        n_rows = order.shape[-1]
         sw = data.sample_weight
         accumulated = 0.0
-        for batch in gen_batches(order.shape[-1], self.batch_size):
-            rows = order[..., batch]
-            batch_sw = None if sw is None else sw[rows]
-            if batch_sw is not None and not batch_sw.sum() > 0:
-                continue
-            loss = self.step(data.X[rows], data.Y[rows], batch_sw)
-            accumulated += loss * (batch.stop - batch.start)
-        return accumulated / order.shape[-1], order.shape[-1]
+        chunk = self.batch_size * max(1, GATHER_ROWS // (self.batch_size * len(order)))
+        for start in range(0, n_rows, chunk):
+            rows = order[..., start:start + chunk]
+            X, Y = data.X[rows], data.Y[rows]
+            weights = None if sw is None else sw[rows]
+            for batch in gen_batches(rows.shape[-1], self.batch_size):
+                batch_sw = None if weights is None else weights[..., batch]
+                if batch_sw is not None and not batch_sw.sum() > 0:
+                    continue
+                loss = self.step(X[..., batch, :], Y[..., batch, :], batch_sw)
+                accumulated += loss * (batch.stop - batch.start)
+        return accumulated / n_rows, n_rows
 
     def epoch(self, X, Y, sample_weight):
         """One pass over the rows in batches; the mean training loss."""
