@@ -55,8 +55,9 @@ def make_model(name, epochs=50, random_state=0):
     Both networks get the tutorial's architecture (64 -> 32 relu, adam at 1e-3,
     batch 32, up to ``epochs`` epochs) and stop early on held-out rows of each
     training fold: its last rows, in time order, or on a panel blocks of dates
-    (``NumpyMLPRegressor``'s ``cross_fit``). ``NumpyMLPRegressor`` keeps its defaults for
-    noisy series (five averaged networks, a ridge skip connection, shrinkage);
+    (``NumpyMLPRegressor``'s ``cross_fit``). ``NumpyMLPRegressor`` keeps its
+    defaults for noisy series (five averaged networks, a ridge skip connection,
+    shrinkage);
     ``KerasMLPRegressor`` is the tutorial's model in float32 with a standardised
     target. The ridge baseline tunes its penalty by leave-one-out over
     ``logspace(-3, 4, 30)``.
