@@ -249,11 +249,15 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         zero, so each member starts from the linear forecast. The penalty is
         chosen by exact leave-one-out error, or on a panel (``X`` indexed by
         date and asset) on ten folds of whole, consecutive dates, since leaving
-        out one row leaves its date's market shock in; and it is at least
-        ``skip_prior_variance``'s floor. After the hidden layers are weighed it
-        is refitted on every row, the held-out tail included, so the most recent
-        rows shape the forecast. The model nests a linear one: it can do little
-        worse than a tuned ridge regression.
+        out one row leaves its date's market shock in: there the largest
+        penalty within one standard error of the best (the standard error of
+        the fold-by-fold difference from the best), because ten folds of
+        shared shocks reward fitting factors' realised premia by chance; and
+        it is at least ``skip_prior_variance``'s floor. After the hidden layers
+        are weighed it is refitted on every row, the held-out tail included, so
+        the most recent rows shape the forecast (with ``cross_fit`` blocks it
+        is fitted on every row from the start). The model nests a linear one:
+        it can do little worse than a tuned ridge regression.
     skip_prior_variance : float or None, default=0.025
         The skip connection's penalty is at least ``sigma^2 / skip_prior_variance``,
         ``sigma^2`` the residual variance of the standardised target: the penalty

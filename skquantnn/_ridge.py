@@ -131,13 +131,14 @@ def ridge_solve(X, Y, alpha, sample_weight=None):
 
 def ridge_date_folds(X, Y, dates, sample_weight=None, penalties=RIDGE_PENALTIES,
                      n_folds=DATE_FOLDS):
-    """The penalty whose fits on the other dates best forecast each fold's dates.
+    """The penalty whose fits on the other dates forecast each fold's dates: the
+    largest within one standard error of the best (:func:`one_standard_error`).
 
     The distinct dates are cut into ``n_folds`` runs of consecutive dates; each
     run is left out in turn, the regression is fitted on the rest for every
     penalty at once (from the eigenvectors of the rest's centred Gram matrix,
     itself the whole Gram matrix less the run's part) and its weighted squared
-    error on the run is added up.
+    error on the run is recorded.
 
     Parameters
     ----------
@@ -162,13 +163,12 @@ def ridge_date_folds(X, Y, dates, sample_weight=None, penalties=RIDGE_PENALTIES,
     gram, cross = _gram(X, w), Xw.T @ Y
     sums_x, sums_y, total = w @ X, w @ Y, w.sum()
     distinct = np.unique(dates)
-    errors = np.zeros(len(penalties))
+    fold_errors = []
     for run in np.array_split(distinct, min(n_folds, len(distinct))):
         out = np.isin(dates, run)
         w_in = total - w[out].sum()
         if w_in <= 0:
-            errors[:] = np.inf
-            break
+            return float(penalties[-1] * total)
         x_mean = (sums_x - w[out] @ X[out]) / w_in
         y_mean = (sums_y - w[out] @ Y[out]) / w_in
         # the rest's centred Gram matrix and cross-products
@@ -182,10 +182,41 @@ def ridge_date_folds(X, Y, dates, sample_weight=None, penalties=RIDGE_PENALTIES,
         shrink = 1.0 / (d2[None, :] + penalties[:, None] * w_in)
         coefs = shrink[:, :, None] * B[None]               # in V's basis
         forecasts = np.tensordot(P, coefs, axes=([1], [1])) + y_mean  # (n, a, q)
-        errors += w[out] @ ((Y[out][:, None, :] - forecasts) ** 2).sum(axis=2)
+        fold_errors.append(w[out] @ ((Y[out][:, None, :] - forecasts) ** 2).sum(axis=2))
+    return float(penalties[one_standard_error(np.array(fold_errors))] * total)
+
+
+def one_standard_error(fold_errors):
+    """The largest penalty whose cross-validated error exceeds the least by at
+    most one standard error (Breiman et al.'s rule, 1984; Hastie, Tibshirani and
+    Friedman, section 7.10): the simplest fit the folds cannot tell from the best.
+
+    The standard error is that of the difference from the best penalty's error,
+    fold by fold: on a panel every fold's error moves with its dates' market
+    shocks, which are common to all penalties and cancel in the difference.
+
+    Parameters
+    ----------
+    fold_errors : ndarray of shape (n_folds, n_penalties)
+        Each fold's squared error for each penalty, penalties increasing.
+
+    Returns
+    -------
+    int
+        The chosen penalty's index (the last one if no error is finite).
+    """
+    errors = fold_errors.sum(axis=0)
+    if not np.isfinite(errors).any():
+        return fold_errors.shape[1] - 1
     errors = np.where(np.isfinite(errors), errors, np.inf)
-    best = int(np.argmin(errors)) if np.isfinite(errors).any() else len(penalties) - 1
-    return float(penalties[best] * total)
+    best = int(np.argmin(errors))
+    n_folds = len(fold_errors)
+    if n_folds < 2:
+        return best
+    with np.errstate(invalid="ignore"):
+        spread = np.std(fold_errors - fold_errors[:, [best]], axis=0, ddof=1)
+    within = errors <= errors[best] + np.sqrt(n_folds) * np.nan_to_num(spread)
+    return int(np.flatnonzero(within).max())
 
 
 def prior_floor(X, Y, coef, intercept, sample_weight, prior_variance):

@@ -8,6 +8,7 @@ from sklearn.linear_model import Ridge
 from skquantnn._ridge import (
     RIDGE_PENALTIES,
     fit_skip,
+    one_standard_error,
     prior_floor,
     ridge_date_folds,
     ridge_loo,
@@ -36,18 +37,40 @@ def test_ridge_solve_is_scikit_learns_ridge():
 
 
 def test_date_folds_choose_the_penalty_a_brute_force_search_chooses():
+    # every fold refitted with scikit-learn's Ridge, then the one-standard-error
+    # rule by hand: the largest penalty whose total error is within sqrt(10)
+    # standard deviations of the fold-by-fold differences from the least
     X, Y, dates = _panel(2)
     runs = np.array_split(np.arange(40), 10)
-    errors = []
-    for penalty in RIDGE_PENALTIES:
-        total = 0.0
-        for run in runs:
+    folds = np.empty((10, len(RIDGE_PENALTIES)))
+    for a, penalty in enumerate(RIDGE_PENALTIES):
+        for f, run in enumerate(runs):
             out = np.isin(dates, run)
             model = Ridge(alpha=penalty * (~out).sum()).fit(X[~out], Y[~out, 0])
-            total += ((Y[out, 0] - model.predict(X[out])) ** 2).sum()
-        errors.append(total)
-    expected = RIDGE_PENALTIES[int(np.argmin(errors))] * len(X)
+            folds[f, a] = ((Y[out, 0] - model.predict(X[out])) ** 2).sum()
+    totals = folds.sum(axis=0)
+    least = int(np.argmin(totals))
+    chosen = max(a for a in range(len(totals))
+                 if totals[a] - totals[least]
+                 <= np.sqrt(10) * np.std(folds[:, a] - folds[:, least], ddof=1))
+    assert chosen > least                  # the rule chose a larger penalty here
+    expected = RIDGE_PENALTIES[chosen] * len(X)
     assert ridge_date_folds(X, Y, dates) == pytest.approx(expected, rel=1e-12)
+
+
+def test_one_standard_error_takes_the_largest_penalty_the_folds_cannot_reject():
+    # penalties 0..3; the least total error is penalty 1's (10)
+    folds = np.array([[3.0, 2.0, 3.0, 9.0],
+                      [4.0, 4.0, 4.5, 9.0],
+                      [5.0, 4.0, 4.0, 9.0]])
+    # differences from penalty 1: [1, 0, 1] (sd .58), [1, .5, 0] (sd .5),
+    # [7, 5, 5] (sd 1.15); sqrt(3) sd: 1.0, 0.87, 2.0
+    # totals - 10: 2 (> 1.0), 1.5 (> 0.87), 17 (> 2.0): only penalty 1 is within
+    assert one_standard_error(folds) == 1
+    folds[:, 2] = [2.5, 4.5, 3.5]     # total 10.5; differences .5, .5, -.5: sd .58
+    assert one_standard_error(folds) == 2
+    assert one_standard_error(np.full((3, 4), np.inf)) == 3
+    assert one_standard_error(folds[:1]) == 1        # one fold: no spread, the least
 
 
 def test_date_folds_do_not_reward_a_dates_shared_shock():
