@@ -258,8 +258,10 @@ def plan_fit(settings, X, Y, sample_weight, incremental, kept=None, inputs=None,
     stopping = settings.early_stopping if stochastic else False
     weighing = settings.shrinkage == "auto" and not incremental
     blocks = None
+    # a panel: several rows share a date (dates are in order)
+    panel = dates is not None and bool(np.any(dates[1:] == dates[:-1]))
     by_blocks = settings.cross_fit == "blocks" or (
-        settings.cross_fit == "auto" and dates is not None)
+        settings.cross_fit == "auto" and panel)
     if by_blocks and stochastic and stopping is not False and settings.n_networks >= 2:
         blocks = block_rows(len(X), round(1 / settings.validation_fraction), dates)
     if blocks is not None:

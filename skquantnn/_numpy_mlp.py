@@ -198,7 +198,8 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         12. The networks still train in one vectorised pass: each batch gathers
         every network's own rows (a network with fewer rows than the others
         repeats a few to keep step). ``"auto"`` is ``"blocks"`` on a panel
-        (``X`` with dates, see the note above) and ``"tail"`` otherwise: all
+        (``X`` with dates that several rows share, see the note above) and
+        ``"tail"`` otherwise: all
         rows of a date share its market and factor shocks, so a panel's tail of
         a year or two of dates is little evidence, while a series' tail has as
         many independent rows as dates; on the real series of the README,

@@ -146,6 +146,10 @@ def test_auto_is_blocks_on_a_panel_and_the_tail_on_a_series(panel):
     values = X.reset_index(drop=True)          # no dates: a series
     np.testing.assert_array_equal(fit(values), fit(values, cross_fit="tail"))
     assert not np.allclose(fit(values), fit(values, cross_fit="blocks"))
+    # one row a date (a series with a DatetimeIndex) is not a panel either
+    days = values.set_index(pd.date_range("2000-01-03", periods=len(values)))
+    np.testing.assert_array_equal(fit(days), fit(days, cross_fit="tail"))
+    assert not np.allclose(fit(days), fit(days, cross_fit="blocks"))
 
 
 @pytest.mark.parametrize("params", [{"n_networks": 1}, {"solver": "lbfgs"},
