@@ -195,7 +195,8 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         trains most of the networks, and with ``n_networks >= n_blocks`` every
         row also judges them: on a panel of 120 months, 120 months weigh the
         networks instead of 24, and each network stops on 24 months instead of
-        12. The networks still train in one vectorised pass: each batch gathers
+        12. The skip connection and the screen are then fitted on every row.
+        The networks still train in one vectorised pass: each batch gathers
         every network's own rows (a network with fewer rows than the others
         repeats a few to keep step). ``"auto"`` is ``"blocks"`` on a panel
         (``X`` with dates that several rows share, see the note above) and
