@@ -106,6 +106,20 @@ def test_a_member_never_trains_on_the_block_it_holds_out(panel, gap):
         assert same == (k == 1), k
 
 
+def test_a_member_ignores_the_sample_weights_of_the_block_it_holds_out(panel):
+    X, y = panel
+    w = np.random.default_rng(2).uniform(0.5, 2.0, len(y))
+    # no embedding: its bin edges are weighted quantiles of every row
+    before = bare(embedding=None).fit(X, y, sample_weight=w)
+    changed = w.copy()
+    changed[BLOCKS[3]] *= 3.0
+    after = bare(embedding=None).fit(X, y, sample_weight=changed)
+    for k in range(5):
+        same = all(np.array_equal(a[k], b[k]) for a, b in
+                   zip(before.members_coefs_, after.members_coefs_, strict=True))
+        assert same == (k == 1), k
+
+
 def test_members_stop_on_their_own_block(panel):
     X, y = panel
     model = NumpyMLPRegressor((8,), n_networks=5, skip_connection=False,
