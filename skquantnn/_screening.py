@@ -65,18 +65,19 @@ class _Screen:
                                  - (Zw.T @ self.Z / self.total) ** 2)
         self.X = X
         lower, inverse = _bins(quantile_edges(X, n_bins, sample_weight))
-        self.bins = []                      # per feature: (lower, inverse, G^+)
+        self.bins = []                      # per feature: (lower, inverse)
         for j in range(X.shape[1]):
             used = inverse[:, j] > 0
-            part = (lower[used, j], inverse[used, j])
-            B = self._centred_bins(j, part)
-            gram = (B * self.w[:, None]).T @ B
-            self.bins.append(part + (np.linalg.pinv(gram),))
+            self.bins.append((lower[used, j], inverse[used, j]))
 
-    def _centred_bins(self, j, part):
-        lower, inverse = part[:2]
+    def _bins_of(self, j):
+        """Feature ``j``'s bins (not centred) and their centred weighted Gram
+        matrix ``B'WB - (B'w)(w'B) / sum(w)``."""
+        lower, inverse = self.bins[j]
         B = np.clip((self.X[:, [j]] - lower) * inverse, 0.0, 1.0)
-        return _weighted_centre(B, self.w)
+        Bw = B * self.w[:, None]
+        sums = Bw.sum(axis=0)
+        return B, Bw.T @ B - np.outer(sums, sums) / self.total
 
     def centred(self, r):
         """``r`` less its weighted mean, and its weighted sum of squares."""
@@ -104,10 +105,12 @@ class _Screen:
         if ss == 0:
             return stats, dof
         wr = self.w * rc
-        for j, part in enumerate(self.bins):
-            if len(part[0]):
-                c = self._centred_bins(j, part).T @ wr
-                stats[j] = self.n * (c @ part[2] @ c) / ss
+        for j in range(len(self.bins)):
+            if dof[j]:
+                B, gram = self._bins_of(j)
+                # B's column means drop out: the weighted r is centred
+                c = B.T @ wr
+                stats[j] = self.n * (c @ np.linalg.pinv(gram) @ c) / ss
         return stats, dof
 
 

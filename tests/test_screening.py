@@ -65,6 +65,22 @@ def test_interaction_statistic_is_the_scaled_correlation():
     assert t[2, 0] == t[0, 2] and t[1, 1] == 0
 
 
+def test_shape_statistic_is_n_r2_of_a_regression_on_the_bins():
+    # by hand: the bins at the empirical quantiles, an ordinary least-squares fit
+    # of r on them with an intercept, and n times its R^2
+    X, rng = _noise(400, 2, 5)
+    r = np.abs(X[:, 1]) + rng.normal(size=400)
+    stats, dof = additive_statistics(X, r, 4)
+    edges = np.quantile(X[:, 1], np.linspace(0, 1, 5), method="inverted_cdf")
+    B = np.column_stack([np.clip((X[:, 1] - edges[t]) / (edges[t + 1] - edges[t]), 0, 1)
+                         for t in range(4)])
+    design = np.column_stack([np.ones(400), B])
+    fitted = design @ np.linalg.lstsq(design, r, rcond=None)[0]
+    r2 = 1 - ((r - fitted) ** 2).sum() / ((r - r.mean()) ** 2).sum()
+    assert dof[1] == 4
+    assert stats[1] == pytest.approx(400 * r2, rel=1e-8)
+
+
 @pytest.mark.parametrize("statistic", ["interaction", "additive"])
 def test_integer_weights_count_as_repeated_rows(statistic):
     X, rng = _noise(60, 3, 5)
