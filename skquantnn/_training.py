@@ -364,12 +364,12 @@ class EpochLoop:
         each member's rows gathered a chunk of batches at a time; the mean
         training loss and the rows each member saw."""
         order = data.epoch_order(self.rng, self.settings.shuffle)
-        if len(order) == 1:             # one member: plain 2-D batches
+        n_members, n_rows = order.shape
+        if n_members == 1:              # one member: plain 2-D batches
             order = order[0]
-        n_rows = order.shape[-1]
         sw = data.sample_weight
         accumulated = 0.0
-        chunk = self.batch_size * max(1, GATHER_ROWS // (self.batch_size * len(order)))
+        chunk = self.batch_size * max(1, GATHER_ROWS // (self.batch_size * n_members))
         for start in range(0, n_rows, chunk):
             rows = order[..., start:start + chunk]
             X, Y = data.X[rows], data.Y[rows]
