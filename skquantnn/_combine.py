@@ -29,6 +29,7 @@ from skquantnn._cross_fit import block_parts, held_out_forecast, tail_parts
 from skquantnn._embedding import HiddenInputs, quantile_edges
 from skquantnn._fit_state import History
 from skquantnn._lbfgs import train_lbfgs
+from skquantnn._panel import is_panel
 from skquantnn._ridge import fit_skip
 from skquantnn._screening import screen_features
 from skquantnn._training import predict_flat, train
@@ -258,10 +259,8 @@ def plan_fit(settings, X, Y, sample_weight, incremental, kept=None, inputs=None,
     stopping = settings.early_stopping if stochastic else False
     weighing = settings.shrinkage == "auto" and not incremental
     blocks = None
-    # a panel: several rows share a date (dates are in order)
-    panel = dates is not None and bool(np.any(dates[1:] == dates[:-1]))
     by_blocks = settings.cross_fit == "blocks" or (
-        settings.cross_fit == "auto" and panel)
+        settings.cross_fit == "auto" and is_panel(dates))
     if by_blocks and stochastic and stopping is not False and settings.n_networks >= 2:
         blocks = block_rows(len(X), round(1 / settings.validation_fraction), dates)
     if blocks is not None:

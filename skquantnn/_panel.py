@@ -12,6 +12,11 @@ import pandas as pd
 from sklearn.utils import _safe_indexing
 
 
+def is_panel(dates):
+    """Whether several rows share a date (``dates`` in any order; None: no)."""
+    return dates is not None and len(np.unique(dates)) < len(dates)
+
+
 def panel_dates(X, date_level=None):
     """Each row's date, read from ``X``'s index, or None if ``X`` carries none.
 

@@ -24,6 +24,7 @@ cross-validation on those rows does not see coming.
 
 import numpy as np
 
+from skquantnn._panel import is_panel
 from skquantnn._validation import SCALE_HINT
 
 #: Ridge penalties tried, per unit of total sample weight: from almost least
@@ -265,8 +266,7 @@ def fit_skip(X, Y, sample_weight=None, dates=None, prior_variance=None):
     intercept : ndarray of shape (n_outputs,)
     alpha : float
     """
-    panel = dates is not None and len(np.unique(dates)) < len(dates)
-    if panel:
+    if is_panel(dates):
         alpha = ridge_date_folds(X, Y, dates, sample_weight)
         coef, intercept = ridge_solve(X, Y, alpha, sample_weight)
     else:
