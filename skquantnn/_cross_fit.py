@@ -6,7 +6,8 @@ halved, the even members stop on the older half and the odd ones on the newer
 (:func:`cross_fit_rows`), and each row is judged by the members that did not stop
 on it. **Blocks**: every row trains, the rows are cut into blocks, and member
 ``k`` holds out block ``n_blocks - 1 - k % n_blocks`` (:func:`cross_fit_blocks`):
-weight 0 on it in training, its early stopping there, and it judges it. Either
+it trains on the other rows only (:class:`skquantnn._training.MemberRows`), stops
+early on its block, and judges it. Either
 way each held-out row's forecast, :func:`held_out_forecast`, comes from members
 that never trained on it.
 """

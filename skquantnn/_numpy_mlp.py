@@ -200,14 +200,13 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         every network's own rows (a network with fewer rows than the others
         repeats a few to keep step). ``"auto"`` is ``"blocks"`` on a panel
         (``X`` with dates that several rows share, see the note above) and
-        ``"tail"`` otherwise: all
-        rows of a date share its market and factor shocks, so a panel's tail of
-        a year or two of dates is little evidence, while a series' tail has as
-        many independent rows as dates; on the real series of the README,
-        blocks gained nowhere more than 0.005 and lost on a short sample of
-        interest-rate levels and on Mishkin's inflation data. Blocks of fewer than
-        20 rows fall back to the tail; one network, ``"lbfgs"`` or no early
-        stopping always use the tail.
+        ``"tail"`` otherwise: all rows of a date share its market and factor
+        shocks, so a panel's tail of a year or two of dates is little evidence,
+        while a series' tail has as many independent rows as dates; on the real
+        series of the README, blocks gained nowhere more than 0.005 and lost on
+        a short sample of interest-rate levels and on Mishkin's inflation data.
+        Blocks of fewer than 20 rows fall back to the tail; one network,
+        ``"lbfgs"`` or no early stopping always use the tail.
     beta_1, beta_2 : float in [0, 1), default=0.9, 0.999
         Decay rates of Adam's moment estimates.
     epsilon : float, default=1e-8
