@@ -41,6 +41,7 @@ class Settings:
     validation_fraction: float
     validation_gap: int
     cross_fit: str
+    refit: object
     n_networks: int
     shrinkage: object
     standardize_target: bool
@@ -91,6 +92,8 @@ class History:
     t: int = 0
     loss: float | None = None
     best_theta: np.ndarray | None = None
+    best_epoch: np.ndarray | None = None
+    interrupted: bool = False
 
     def watch(self, watching, n_networks):
         """Make the record fit the run: validation lists when early stopping

@@ -25,6 +25,7 @@ from skquantnn._embedding import HiddenInputs
 from skquantnn._fit_state import History, Network, Settings, Start
 from skquantnn._network import FlatLayout, forward, init_members
 from skquantnn._panel import in_date_order
+from skquantnn._refit import refit_epochs, refit_members
 from skquantnn._validation import (
     SHARED_CONSTRAINTS,
     check_finite_predictions,
@@ -49,6 +50,7 @@ SKLEARN_MLP_PARAMS = {
     "shrinkage": None,
     "early_stopping": False,
     "validation_fraction": 0.1,
+    "refit": False,
 }
 
 
@@ -207,6 +209,21 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         a short sample of interest-rate levels and on Mishkin's inflation data.
         Blocks of fewer than 20 rows fall back to the tail; one network,
         ``"lbfgs"`` or no early stopping always use the tail.
+    refit : "auto" or bool, default="auto"
+        Once the held-out rows have stopped and weighed the networks, draw the
+        networks anew and train each on every row for the epochs early stopping
+        chose for it (its best epoch, ``refit_epochs_``; the epochs run when
+        nothing stopped early), with its inputs screened and encoded on every
+        row; the weight ``1 - shrinkage_`` is kept. With the tail
+        (``cross_fit="tail"``) the newest rows otherwise train no network, and
+        on a series they are the most recent past. ``"auto"`` refits after the
+        tail, not after blocks, where every row trains most networks already;
+        True refits after blocks too. There is no refit when the networks' weight
+        is 0 (the forecast is the linear part), with ``"lbfgs"``, in a
+        warm-started fit or ``partial_fit`` (they go on with the networks they
+        have), or when nothing was held out. It trains the networks twice.
+        ``loss_curve_``, ``n_iter_`` and the validation curves are those of the
+        early-stopped training.
     beta_1, beta_2 : float in [0, 1), default=0.9, 0.999
         Decay rates of Adam's moment estimates.
     epsilon : float, default=1e-8
@@ -387,6 +404,9 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         warm starts); None without early stopping.
     best_validation_score_ : float or None
         Mean over the members of each one's best validation R^2.
+    refit_epochs_ : ndarray of int of shape (n_networks,) or None
+        Epochs each network trained on every row in the refit (see ``refit``);
+        None when the last call did not refit.
     t_ : int
         Number of training rows the stochastic solvers have seen since the first
         fit (warm starts and ``partial_fit`` add to it; L-BFGS does not).
@@ -450,6 +470,7 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         "predict_batch_size": [Interval(Integral, 1, None, closed="left")],
         "early_stopping": [StrOptions({"auto"}), "boolean"],
         "cross_fit": [StrOptions({"auto", "blocks", "tail"})],
+        "refit": [StrOptions({"auto"}), "boolean"],
         "n_networks": [Interval(Integral, 1, None, closed="left")],
         "standardize_target": ["boolean"],
         "skip_connection": ["boolean"],
@@ -491,6 +512,7 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         validation_fraction=0.2,
         validation_gap=0,
         cross_fit="auto",
+        refit="auto",
         beta_1=0.9,
         beta_2=0.999,
         epsilon=1e-8,
@@ -534,6 +556,7 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         self.validation_fraction = validation_fraction
         self.validation_gap = validation_gap
         self.cross_fit = cross_fit
+        self.refit = refit
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
@@ -773,11 +796,24 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
                     zero_output=self.skip_connection))
             else:
                 start = self._continuation(net.layout, X.dtype, incremental)
-            fitted_parts = train_parts(settings, net, start, plan, X, Y, sw, rng,
-                                       incremental, kept, dates)
+            theta, optimizer, history, linear, shrinkage = train_parts(
+                settings, net, start, plan, X, Y, sw, rng, incremental, kept, dates)
+            inputs = plan.inputs
+            epochs = refit_epochs(settings, plan, history, shrinkage, len(X),
+                                  first_pass=first_pass, incremental=incremental)
+            refitted = None if epochs is None else refit_members(
+                settings, X, Y, sw, linear, epochs, self._network, hidden, rng,
+                self.skip_connection)
+            if refitted is None:
+                epochs = None
+            else:
+                net, inputs, theta, optimizer, rows_seen = refitted
+                history.t += rows_seen
 
         # Commit only now: an exception above leaves the previous fit untouched.
-        self._commit(net, plan.inputs, *fitted_parts, y.ndim == 1)
+        self._commit(net, inputs, theta, optimizer, history, linear, shrinkage,
+                     y.ndim == 1)
+        self.refit_epochs_ = epochs
         return self
 
     def _continuation(self, layout, dtype, incremental):

@@ -274,9 +274,9 @@ class EpochLoop:
                                    dtype=theta.dtype)
                           for u in self.net.layout.layer_units[1:-1]]
 
-    def run(self, data, validation, max_epochs):
+    def run(self, data, validation, max_epochs, budget=None):
         """Up to ``max_epochs`` epochs over ``data``; True when the stopping rule
-        ended them.
+        (or the budget) ended them.
 
         Parameters
         ----------
@@ -286,8 +286,13 @@ class EpochLoop:
         validation : tuple ``(X, Y, sample_weight)``, list or None
             Held-out rows early stopping watches (see :func:`validation_scores`).
         max_epochs : int
+        budget : ndarray of int of shape (n_networks,) or None
+            Epochs each member trains, instead of the stopping rule: a member
+            leaves the run after its last one, its weights in ``self.finished``.
         """
         history, settings = self.history, self.settings
+        if budget is not None:
+            self.finished = np.empty_like(self.theta)
         order = np.arange(len(data[0])) if isinstance(data, tuple) else None
         watched = validation                # every member's held-out rows
         for _ in range(max_epochs):
@@ -315,6 +320,14 @@ class EpochLoop:
             history.loss_curve.append(epoch_loss)
             self.end_epoch(validation, started)
             self.optimizer.iteration_ends(history.t)
+            if budget is not None:
+                done = budget[self.active] <= history.n_iter
+                self.finished[self.active[done]] = self.theta[done]
+                if done.all():
+                    return True
+                if done.any():
+                    data, validation = self.retire(done, data, watched)
+                continue
             counts = history.no_improvement_count
             stalled = (counts[self.active] if np.ndim(counts) else np.array([counts])
                        ) > settings.n_iter_no_change
@@ -423,6 +436,7 @@ class EpochLoop:
             history.no_improvement_count = counts
             better = scores > best
             history.best_theta[active[better]] = self.theta[better]
+            history.best_epoch[active[better]] = history.n_iter
             history.best_validation_score[active[better]] = scores[better]
             line += (f", validation loss = {val_loss:.8f}, validation R^2 = "
                      f"{history.validation_scores[-1]:.6f}")
@@ -479,6 +493,7 @@ def train(settings, net, start, data, validation, rng, incremental):
     if watching:
         # the starting weights are the previous fit's best, or the first epoch's
         history.best_theta = theta.copy()
+        history.best_epoch = np.zeros(len(theta), dtype=int)
     n_rows = (len(data[0]) if isinstance(data, tuple)
               else min(len(r) for r in data.rows))
     loop = EpochLoop(settings, net, theta, optimizer, history, rng,
@@ -488,7 +503,7 @@ def train(settings, net, start, data, validation, rng, incremental):
     except KeyboardInterrupt:
         # as scikit-learn: keep what the epochs so far learned
         warn_user("Training interrupted by user.")
-        stopped = True
+        stopped = history.interrupted = True
     if not (stopped or incremental):
         warn_user(f"Stochastic Optimizer: Maximum iterations ({settings.max_iter}) "
                   "reached and the optimization hasn't converged yet.",
@@ -497,3 +512,4 @@ def train(settings, net, start, data, validation, rng, incremental):
         theta = history.best_theta
     history.best_theta = None
     return theta, optimizer, history
+

@@ -269,8 +269,9 @@ def test_early_stopping_auto_stops_when_there_are_rows_for_it(smooth):
 
 def test_each_member_keeps_its_own_best_epoch(smooth):
     X, y = smooth
+    # refit=False: the members as early stopping kept them
     model = NumpyMLPRegressor((8,), n_networks=3, shrinkage=None, early_stopping=True,
-                              skip_connection=False, max_iter=60,
+                              skip_connection=False, max_iter=60, refit=False,
                               random_state=0).fit(X, y)
     tail = slice(480, 600)
     T = (y[tail] - model.target_mean_[0]) / model.target_scale_[0]
@@ -283,7 +284,7 @@ def test_cross_fitted_members_stop_on_one_half_of_the_tail_each(smooth):
     # 600 rows: 480 train; 480..540 stop the even members, 540..600 the odd ones
     X, y = smooth
     model = NumpyMLPRegressor((8,), n_networks=3, skip_connection=False,
-                              max_iter=60, random_state=0).fit(X, y)
+                              max_iter=60, refit=False, random_state=0).fit(X, y)
     halves = [slice(480, 540), slice(540, 600), slice(480, 540)]
     best = []
     for m, rows in enumerate(halves):
@@ -296,7 +297,7 @@ def test_cross_fitted_members_are_weighed_on_rows_they_did_not_stop_on(smooth):
     X, y = smooth
     y = y + 2 * np.random.RandomState(1).normal(size=len(y))   # a weight below 1
     model = NumpyMLPRegressor((8,), n_networks=3, skip_connection=False,
-                              max_iter=60, random_state=0).fit(X, y)
+                              max_iter=60, refit=False, random_state=0).fit(X, y)
     tail = slice(480, 600)
     T = ((y[tail] - model.target_mean_[0]) / model.target_scale_[0])[:, None]
     outputs = member_outputs(model, X[tail])               # (3, 120, 1)
@@ -310,7 +311,7 @@ def test_cross_fitted_members_are_weighed_on_rows_they_did_not_stop_on(smooth):
 def test_one_network_stops_on_the_older_half_and_is_weighed_on_the_newer(smooth):
     X, y = smooth
     model = NumpyMLPRegressor((8,), n_networks=1, skip_connection=False,
-                              max_iter=60, random_state=0).fit(X, y)
+                              max_iter=60, refit=False, random_state=0).fit(X, y)
     stop, weigh = slice(480, 540), slice(540, 600)
     scaled = (y - model.target_mean_[0]) / model.target_scale_[0]
     assert model._member_best_scores[0] == pytest.approx(
@@ -353,9 +354,14 @@ def test_warm_start_continues_the_members(smooth):
     model = NumpyMLPRegressor((8,), n_networks=3, early_stopping=False, max_iter=4,
                               warm_start=True, random_state=0).fit(X, y)
     first = [c.copy() for c in model.members_coefs_]
+    # the first fit refits on all 600 rows for the 4 epochs every member ran
+    np.testing.assert_array_equal(model.refit_epochs_, [4, 4, 4])
     model.fit(X, y)
-    # the weighing tail is held out; n_iter_ counts this call's epochs, as sklearn
-    assert model.t_ == 8 * 480 and model.n_iter_ == 4 and len(model.loss_curve_) == 8
+    # the weighing tail is held out; a warm start goes on without a refit;
+    # n_iter_ counts this call's epochs, as sklearn
+    assert model.refit_epochs_ is None
+    assert model.t_ == 4 * 480 + 4 * 600 + 4 * 480
+    assert model.n_iter_ == 4 and len(model.loss_curve_) == 8
     assert all(not np.allclose(a, b) for a, b in zip(first, model.members_coefs_,
                                                      strict=True))
 

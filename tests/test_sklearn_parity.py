@@ -166,7 +166,9 @@ def _interrupt_after(monkeypatch, epochs, n_rows):
                          ids=["sklearn", "defaults"])
 def test_ctrl_c_keeps_the_epochs_so_far(data, monkeypatch, params):
     X, y = data
-    kw = dict(params, hidden_layer_sizes=(8,), n_iter_no_change=100, random_state=0)
+    # without the refit on every row, which test_refit.py interrupts
+    kw = dict(params, hidden_layer_sizes=(8,), n_iter_no_change=100, refit=False,
+              random_state=0)
     three = NumpyMLPRegressor(**kw, max_iter=3).fit(X, y)
     n_train = three.t_ // 3
     _interrupt_after(monkeypatch, 3, n_train)
