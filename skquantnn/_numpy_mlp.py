@@ -66,7 +66,8 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
     piecewise-linearly and bounded to the training range; they learn a
     standardised target, stop early on held-out rows (the last rows of a series;
     on a panel, cross-fitted blocks of dates), and their share is shrunk by how
-    much they helped on rows that took no part in their training. The
+    much they helped on rows that took no part in their training; after the
+    tail of a series they are trained again on every row (``refit``). The
     model can do little worse than a tuned linear one, and falls back to it
     when the networks find nothing. ``NumpyMLPRegressor(**SKLEARN_MLP_PARAMS)``
     is scikit-learn's network (one network on the raw target and inputs, no
