@@ -1,4 +1,4 @@
-"""Forecast quality on 58 more real series: the default against RidgeCV, the mean
+"""Forecast quality on 64 more real series: the default against RidgeCV, the mean
 and gradient boosting.
 
 The goal of the default ``NumpyMLPRegressor`` on real data is to be at least as
@@ -6,7 +6,7 @@ good as the better of the historical mean and a tuned ridge regression, out of
 sample: ``R^2 >= max(0, R^2 of RidgeCV) - 0.02``, pooled over
 ``TimeSeriesSplit(n_splits=5)`` against each fold's training mean (the protocol of
 ``bench_real_data.py``), for ``random_state`` 0 and 1 (``--random-state``, the
-default's seeds; ``--models`` to run only some of the models). Three groups of
+default's seeds; ``--models`` to run only some of the models). Four groups of
 series, by when they were first measured:
 
 - ``design`` (16, ``series_design.py``): the recipe was designed looking at these.
@@ -15,6 +15,10 @@ series, by when they were first measured:
 - ``fresh`` (19, ``series_fresh.py``): measured once, after the other two groups
   had been used to judge several variants of the recipe, with kinds they lack
   (a non-linear demand signal, non-linear cycles, annual series of 45 to 55 rows).
+  The refit of the networks on every row was designed after it, on its two
+  electricity demand series.
+- ``check`` (6, ``series_check.py``): measured once, after the refit, as its
+  check: daily, weekly and yearly shapes.
 
 ``HGB`` (``HistGradientBoostingRegressor(random_state=0)``) tells where there is
 something non-linear to find: where it beats ``max(0, RidgeCV)`` by more than
@@ -29,7 +33,8 @@ bundles R's data sets (``pip install skquantnn[bench]``); nothing is downloaded.
 ``--params '{"n_networks": 8}'``), so that a change to the recipe is judged on
 the same series before it becomes the default.
 
-    python benchmarks/bench_more_series.py [--group design|holdout|fresh|all]
+    python benchmarks/bench_more_series.py
+        [--group design|holdout|fresh|check|all]
         [--models default,RidgeCV,HGB] [--random-state 0,1] [--params JSON]
 """
 
@@ -39,6 +44,7 @@ import warnings
 
 import numpy as np
 from bench_real_data import evaluate, with_seed
+from series_check import CHECK
 from series_design import DESIGN
 from series_fresh import FRESH
 from series_holdout import HOLDOUT
@@ -50,7 +56,7 @@ from sklearn.model_selection import TimeSeriesSplit
 
 from skquantnn import NumpyMLPRegressor
 
-GROUPS = {"design": DESIGN, "holdout": HOLDOUT, "fresh": FRESH}
+GROUPS = {"design": DESIGN, "holdout": HOLDOUT, "fresh": FRESH, "check": CHECK}
 
 #: Margin by which a model "beats" another, in R².
 MARGIN = 0.005
