@@ -284,8 +284,13 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         standardised input. With hundreds of rows per input the data outweigh it;
         on a few dozen rows it keeps a regression on trending levels from
         forecasting far outside anything seen, which cross-validation on those
-        rows does not see coming (see the README's "Real data"). Sample weights
-        count as repeated rows. None sets no floor.
+        rows does not see coming (see the README's "Real data"). On a series
+        (not a panel) an input that is the target's previous value, row by row
+        (a correlation above 0.999 with the target one row earlier), keeps the
+        cross-validated penalty: persistence makes the series' own last value
+        informative, as Litterman's Minnesota prior has it. ``skip_alpha_`` is
+        then the other inputs' penalty. Sample weights count as repeated rows.
+        None sets no floor.
     soft_clip : float or None, default=None
         The hidden layers see each input ``x`` as ``x / sqrt(1 + (x/c)^2)``,
         ``c = soft_clip`` (RealMLP's smooth clipping), before anything else of

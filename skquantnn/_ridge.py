@@ -19,7 +19,11 @@ Either choice is then held to a floor, :func:`prior_floor`: the penalty of a pri
 ``alpha >= sigma^2 / prior_variance`` with ``sigma^2`` the residual variance.
 With many rows per feature the data outweigh it; on a few dozen rows it keeps a
 regression on trending levels from forecasting far outside anything seen, which
-cross-validation on those rows does not see coming.
+cross-validation on those rows does not see coming. On a series, an input that is
+the target's previous value (:func:`target_lags`) is exempt and keeps the
+cross-validated penalty: the prior says that other variables explain little,
+which persistence makes false of a series' own last value (Litterman's Minnesota
+prior gives a series' own first lag a looser prior than other variables).
 """
 
 import numpy as np
@@ -34,6 +38,9 @@ RIDGE_PENALTIES = np.logspace(-6, 3, 37)
 
 #: Folds of whole dates for a panel's penalty.
 DATE_FOLDS = 10
+
+#: Correlation above which an input counts as the target's previous value.
+TARGET_LAG_CORRELATION = 0.999
 
 
 def _centre(X, Y, w):
@@ -114,8 +121,9 @@ def ridge_solve(X, Y, alpha, sample_weight=None):
     ----------
     X : ndarray of shape (n_samples, n_features)
     Y : ndarray of shape (n_samples, n_outputs)
-    alpha : float
-        Absolute penalty (not per unit of weight).
+    alpha : float or ndarray of shape (n_features,)
+        Absolute penalty (not per unit of weight), or one per coefficient:
+        ``sum_j alpha_j ||W_j||^2``.
     sample_weight : ndarray of shape (n_samples,) or None
 
     Returns
@@ -126,7 +134,8 @@ def ridge_solve(X, Y, alpha, sample_weight=None):
     w = np.ones(len(X)) if sample_weight is None else sample_weight.astype(np.float64)
     Xc, Yc, x_mean, y_mean = _centre(X.astype(np.float64), Y.astype(np.float64), w)
     gram = _gram(Xc, w)
-    coef = np.linalg.solve(gram + alpha * np.eye(len(gram)), (Xc * w[:, None]).T @ Yc)
+    penalty = np.diag(np.broadcast_to(np.asarray(alpha, dtype=np.float64), len(gram)))
+    coef = np.linalg.solve(gram + penalty, (Xc * w[:, None]).T @ Yc)
     return coef, y_mean - x_mean @ coef
 
 
@@ -244,6 +253,32 @@ def prior_floor(X, Y, coef, intercept, sample_weight, prior_variance):
     return sigma2 / prior_variance
 
 
+def target_lags(X, Y):
+    """The inputs that are a target's previous value: the columns whose values on
+    rows ``1..n-1`` correlate at more than 0.999 (in absolute value) with an
+    output's on rows ``0..n-2``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples, n_outputs)
+        Rows in time order, one per date.
+
+    Returns
+    -------
+    ndarray of bool of shape (n_features,)
+    """
+    if len(X) < 3:
+        return np.zeros(X.shape[1], dtype=bool)
+    now = X[1:].astype(np.float64)
+    before = Y[:-1].astype(np.float64)
+    now, before = now - now.mean(axis=0), before - before.mean(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        corr = (now.T @ before) / np.sqrt(np.outer((now * now).sum(axis=0),
+                                                   (before * before).sum(axis=0)))
+    return (np.abs(np.nan_to_num(corr)) > TARGET_LAG_CORRELATION).any(axis=1)
+
+
 def fit_skip(X, Y, sample_weight=None, dates=None, prior_variance=None):
     """The skip connection: its penalty chosen by cross-validation, held to the
     prior's floor, and the regression fitted with it.
@@ -274,7 +309,11 @@ def fit_skip(X, Y, sample_weight=None, dates=None, prior_variance=None):
     if prior_variance is not None:
         floor = prior_floor(X, Y, coef, intercept, sample_weight, prior_variance)
         if alpha < floor:
+            penalties = np.full(X.shape[1], floor)
+            if not is_panel(dates):
+                # a series' own previous value keeps the cross-validated penalty
+                penalties[target_lags(X, Y)] = alpha
             alpha = floor
-            coef, intercept = ridge_solve(X, Y, alpha, sample_weight)
+            coef, intercept = ridge_solve(X, Y, penalties, sample_weight)
     return coef.astype(X.dtype), intercept.astype(X.dtype), float(alpha)
 

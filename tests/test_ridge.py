@@ -13,6 +13,7 @@ from skquantnn._ridge import (
     ridge_date_folds,
     ridge_loo,
     ridge_solve,
+    target_lags,
 )
 
 
@@ -125,3 +126,59 @@ def test_integer_weights_count_as_repeated_rows():
                         dates=np.repeat(dates, counts), prior_variance=0.025)
     for a, b in zip(weighted, repeated, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+
+
+def test_ridge_solve_with_a_penalty_per_coefficient_is_ridge_on_rescaled_inputs():
+    # sum_j a_j W_j^2 is ridge with penalty 1 on the inputs x_j / sqrt(a_j)
+    X, Y, _ = _panel(9)
+    penalties = np.array([0.5, 3.0, 40.0, 40.0, 7.0, 1e3])
+    coef, intercept = ridge_solve(X, Y, penalties)
+    scale = np.sqrt(penalties)
+    reference = Ridge(alpha=1.0).fit(X / scale, Y[:, 0])
+    np.testing.assert_allclose(coef[:, 0], reference.coef_ / scale, rtol=1e-9)
+    np.testing.assert_allclose(intercept, reference.intercept_, rtol=1e-9)
+
+
+def _autoregression(n=60, seed=12):
+    """y_t = 0.95 y_{t-1} + e_t; inputs: y_{t-1} (the target's previous value), a
+    noisy copy of it, and noise."""
+    rng = np.random.default_rng(seed)
+    y = np.zeros(n + 1)
+    for t in range(1, n + 1):
+        y[t] = 0.95 * y[t - 1] + rng.normal()
+    X = np.column_stack([y[:-1], y[:-1] + rng.normal(size=n), rng.normal(size=n)])
+    Y = y[1:, None]
+    return X, (Y - Y.mean()) / Y.std()
+
+
+def test_target_lags_are_the_inputs_equal_to_the_previous_target():
+    X, Y = _autoregression()
+    np.testing.assert_array_equal(target_lags(X, Y), [True, False, False])
+    # scaled and shifted it is the same input (a StandardScaler before the model)
+    np.testing.assert_array_equal(target_lags(3 * X - 1, Y), [True, False, False])
+    # the lag of either output; a constant column; too few rows
+    two = np.column_stack([Y[:, 0], np.r_[X[1:, 2], 0.0]])
+    np.testing.assert_array_equal(target_lags(X, two), [True, False, True])
+    np.testing.assert_array_equal(target_lags(np.ones((len(Y), 1)), Y), [False])
+    np.testing.assert_array_equal(target_lags(X[:2], Y[:2]), [False] * 3)
+
+
+def test_the_floor_spares_the_targets_previous_value_on_a_series():
+    X, Y = _autoregression()
+    coef, intercept, alpha = ridge_loo(X, Y)
+    floor = prior_floor(X, Y, coef, intercept, None, 0.025)
+    assert alpha < floor / 2                   # the floor binds on 60 rows
+    series = fit_skip(X, Y, prior_variance=0.025)
+    # by hand: the cross-validated penalty on y_{t-1}, the floor on the others
+    expected = ridge_solve(X, Y, np.array([alpha, floor, floor]))
+    np.testing.assert_allclose(series[0], expected[0], rtol=1e-10)
+    np.testing.assert_allclose(series[1], expected[1], rtol=1e-10, atol=1e-12)
+    assert series[2] == pytest.approx(floor)
+    uniform = ridge_solve(X, Y, floor)[0]
+    assert abs(series[0][0, 0]) > abs(uniform[0, 0]) + 0.05
+    # on a panel (dates shared by rows) the previous row is another asset's:
+    # every input gets the floor
+    dates = np.repeat(np.arange(len(Y) // 2), 2)
+    panel = fit_skip(X, Y, dates=dates, prior_variance=0.025)
+    penalty = panel[2]
+    np.testing.assert_allclose(panel[0], ridge_solve(X, Y, penalty)[0], rtol=1e-10)
