@@ -1,4 +1,4 @@
-"""Forecast quality on 64 more real series: the default against RidgeCV, the mean
+"""Forecast quality on 80 more real series: the default against RidgeCV, the mean
 and gradient boosting.
 
 The goal of the default ``NumpyMLPRegressor`` on real data is to be at least as
@@ -6,7 +6,7 @@ good as the better of the historical mean and a tuned ridge regression, out of
 sample: ``R^2 >= max(0, R^2 of RidgeCV) - 0.02``, pooled over
 ``TimeSeriesSplit(n_splits=5)`` against each fold's training mean (the protocol of
 ``bench_real_data.py``), for ``random_state`` 0 and 1 (``--random-state``, the
-default's seeds; ``--models`` to run only some of the models). Four groups of
+default's seeds; ``--models`` to run only some of the models). Five groups of
 series, by when they were first measured:
 
 - ``design`` (16, ``series_design.py``): the recipe was designed looking at these.
@@ -19,6 +19,9 @@ series, by when they were first measured:
   electricity demand series.
 - ``check`` (6, ``series_check.py``): measured once, after the refit, as its
   check: daily, weekly and yearly shapes.
+- ``last`` (16, ``series_last.py``): measured once, with the recipe before and
+  after the skip connection stopped holding the target's own previous value to
+  the prior's floor, which was designed on the four groups above.
 
 ``HGB`` (``HistGradientBoostingRegressor(random_state=0)``) tells where there is
 something non-linear to find: where it beats ``max(0, RidgeCV)`` by more than
@@ -34,7 +37,7 @@ bundles R's data sets (``pip install skquantnn[bench]``); nothing is downloaded.
 the same series before it becomes the default.
 
     python benchmarks/bench_more_series.py
-        [--group design|holdout|fresh|check|all]
+        [--group design|holdout|fresh|check|last|all]
         [--models default,RidgeCV,HGB] [--random-state 0,1] [--params JSON]
 """
 
@@ -48,6 +51,7 @@ from series_check import CHECK
 from series_design import DESIGN
 from series_fresh import FRESH
 from series_holdout import HOLDOUT
+from series_last import LAST
 from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.exceptions import ConvergenceWarning
@@ -56,7 +60,8 @@ from sklearn.model_selection import TimeSeriesSplit
 
 from skquantnn import NumpyMLPRegressor
 
-GROUPS = {"design": DESIGN, "holdout": HOLDOUT, "fresh": FRESH, "check": CHECK}
+GROUPS = {"design": DESIGN, "holdout": HOLDOUT, "fresh": FRESH, "check": CHECK,
+          "last": LAST}
 
 #: Margin by which a model "beats" another, in R².
 MARGIN = 0.005
