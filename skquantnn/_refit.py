@@ -92,6 +92,9 @@ def refit_members(settings, X, Y, sample_weight, linear, epochs, make_network,
     theta = init_members(net.layout, len(epochs), net.activation, rng, X.dtype,
                          zero_output=zero_output)
     data = (inputs.transform(X), T, sample_weight)
+    if settings.verbose:
+        print(f"Refit on all {len(X)} rows, epochs per network: "
+              f"{', '.join(map(str, epochs))}")
     try:
         trained = train_epochs(settings, net, theta, data, epochs, rng)
     except KeyboardInterrupt:

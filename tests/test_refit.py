@@ -180,3 +180,16 @@ def test_ctrl_c_during_the_refit_keeps_the_early_stopped_networks(smooth,
     assert caught[0].filename == __file__
     assert model.refit_epochs_ is None
     np.testing.assert_array_equal(model.predict(X), kept.predict(X))
+
+
+def test_verbose_announces_the_refit(smooth, capsys):
+    X, y = smooth
+    model = fit(X, y, verbose=True, **STOPS)
+    lines = capsys.readouterr().out.splitlines()
+    header = "Refit on all 600 rows, epochs per network: " + ", ".join(
+        map(str, model.refit_epochs_))
+    assert header in lines
+    # the refit's epochs are printed after it, counted from 1 again
+    after = lines[lines.index(header) + 1:]
+    assert len(after) == model.refit_epochs_.max()
+    assert after[0].startswith("Iteration 1, loss = ")
