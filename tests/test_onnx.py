@@ -82,6 +82,21 @@ def test_the_shrinkage_and_the_skip_connection_are_in_the_graph():
     assert_parity(model, np.float64, X_)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_networks_refitted_on_every_row_are_exported(dtype):
+    # the refit draws new networks on inputs screened on every row: the graph
+    # must carry those, in the fit's dtype, for both outputs
+    rng_ = np.random.RandomState(2)
+    X_ = rng_.normal(size=(600, 4))
+    Y_ = np.column_stack([np.sin(2 * X_[:, 0]) + X_[:, 1] ** 2, X_[:, 2] * X_[:, 3]])
+    Y_ += 0.1 * rng_.normal(size=Y_.shape)
+    model = NumpyMLPRegressor((16,), n_networks=3, max_iter=40, random_state=0)
+    model.fit(X_.astype(dtype), Y_.astype(dtype))
+    assert model.refit_epochs_ is not None and np.all(model.shrinkage_ < 1)
+    assert model.members_coefs_[0].dtype == dtype
+    assert_parity(model, dtype, X_)
+
+
 def test_the_estimator_alone_and_plain_skl2onnx():
     model = NumpyMLPRegressor((6,), max_iter=10, random_state=0).fit(X, Y)
     register()
