@@ -60,15 +60,19 @@ def weighted_mean_scale(Y, sample_weight=None):
     return mean, np.where(tiny, 1.0, scale).astype(Y.dtype)
 
 
-def shrinkage_weight(T, N, sample_weight=None, penalty=GAIN_PENALTY):
+def shrinkage_weight(T, N, sample_weight=None, penalty=GAIN_PENALTY,
+                     rows_per_observation=1):
     """Weight ``w`` in [0, 1] of the hidden layers' forecast ``N`` of ``T``, per
     output, judged on rows that took no part in training or stopping.
 
     The least-squares weight ``b = <N, T> / <N, N>`` (0 if negative) is shrunk
     like a positive-part James-Stein estimate: by the share of its fit gain
     ``G = b^2 <N, N>`` that chance alone would give, ``penalty`` residual
-    variances, so ``w = min(1, b * max(0, 1 - penalty * s^2 / G))``. Fewer than
-    ``MIN_HELD_OUT_ROWS`` rows give ``w = 0``.
+    variances per observation, so ``w = min(1, b * max(0, 1 - penalty * k * s^2 /
+    G))`` with ``k = rows_per_observation``. Fewer than ``MIN_HELD_OUT_ROWS``
+    observations (rows over ``k``) give ``w = 0``. Targets that overlap in time
+    (sums over the next ``k`` periods) make ``k`` rows one observation's worth of
+    evidence, and chance alone gives ``k`` times the gain.
 
     Parameters
     ----------
@@ -79,13 +83,16 @@ def shrinkage_weight(T, N, sample_weight=None, penalty=GAIN_PENALTY):
         The members' average forecast.
     sample_weight : ndarray of shape (n_samples,) or None
     penalty : float
+    rows_per_observation : int
+        Consecutive rows that count as one observation (``validation_gap + 1``
+        on a series).
 
     Returns
     -------
     ndarray of shape (n_outputs,)
     """
     n_outputs = T.shape[1]
-    if len(T) < MIN_HELD_OUT_ROWS:
+    if len(T) / rows_per_observation < MIN_HELD_OUT_ROWS:
         return np.zeros(n_outputs)
     w = np.ones(len(T)) if sample_weight is None else sample_weight
     T, N = T.astype(np.float64), N.astype(np.float64)
@@ -95,7 +102,8 @@ def shrinkage_weight(T, N, sample_weight=None, penalty=GAIN_PENALTY):
         b = np.maximum(b, 0.0)
         gain = b**2 * nn
         s2 = (w @ (T - b * N) ** 2) / w.sum()
-        kept = np.where(gain > 0, np.maximum(0.0, 1.0 - penalty * s2 / gain), 0.0)
+        chance = penalty * rows_per_observation * s2
+        kept = np.where(gain > 0, np.maximum(0.0, 1.0 - chance / gain), 0.0)
     return np.clip(np.nan_to_num(b * kept), 0.0, 1.0)
 
 
@@ -348,8 +356,11 @@ def train_parts(settings, net, start, plan, X, Y, sample_weight, rng, incrementa
         else:
             theta, optimizer, history = train(
                 settings, net, start, train_data, stopping, rng, incremental)
+        # on a series, validation_gap + 1 rows of overlapping targets are one
+        # observation; a panel's held-out dates are weighed as they are
+        per_observation = 1 if is_panel(dates) else settings.validation_gap + 1
         shrinkage = _shrinkage(settings, theta, net, weighing, n_outputs,
-                               incremental, kept, judges)
+                               incremental, kept, judges, per_observation)
     train_rows = plan.train_rows
     if settings.skip_connection and train_rows.stop - train_rows.start < len(X):
         # refit on every row: the held-out tail is the most recent past
@@ -358,7 +369,7 @@ def train_parts(settings, net, start, plan, X, Y, sample_weight, rng, incrementa
 
 
 def _shrinkage(settings, theta, net, weigh, n_outputs, incremental, kept,
-               judges=None):
+               judges=None, rows_per_observation=1):
     """The shrinkage of the members' forecast, per output (see the parameter);
     ``judges`` weighs each row by the members that never trained on it."""
     if settings.shrinkage is None:
@@ -378,4 +389,5 @@ def _shrinkage(settings, theta, net, weigh, n_outputs, incremental, kept,
         for k, judged in enumerate(judges):
             preds[k, judged] = predict_flat(theta[k:k + 1], net, X_w[judged])[0]
         N = held_out_forecast(preds, judges)
-    return 1.0 - shrinkage_weight(T_w, N, sw_w)
+    return 1.0 - shrinkage_weight(T_w, N, sw_w,
+                                  rows_per_observation=rows_per_observation)

@@ -186,7 +186,10 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         Rows dropped between the training part and the validation tail (an
         embargo, for targets that overlap in time); dates on a panel. A network
         that holds out a block (``cross_fit``) does not train on this many dates
-        on either side of it.
+        on either side of it. On a series, the networks' weight (see
+        ``shrinkage``) counts every ``validation_gap + 1`` held-out rows as one
+        observation: for a target summed over the next ``h`` periods, set
+        ``validation_gap=h - 1``.
     cross_fit : {"auto", "blocks", "tail"}, default="auto"
         What several networks trained by ``"adam"`` or ``"sgd"`` with early
         stopping hold out. ``"tail"``: the last rows, in two halves (see
@@ -338,7 +341,9 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         panel, decide the weight. With ``cross_fit`` blocks, every row of the
         blocks the networks hold out, each forecast by the networks that held it
         out (they stopped on it, but never trained on it). Weighing needs 20
-        rows; with fewer, the weight is 0 and the forecast is the linear part.
+        rows (on a series, 20 times ``validation_gap + 1``, and chance is
+        counted once per ``validation_gap + 1`` rows); with fewer, the weight is
+        0 and the forecast is the linear part.
         A tail too short to give each half 20 rows only weighs (on every row of
         it; nothing stops early).
         None keeps the whole network forecast (no shrinkage, nothing held out).

@@ -240,6 +240,14 @@ def test_shrinkage_weight_is_a_penalised_least_squares_weight():
     assert shrinkage_weight(T, N)[0] == pytest.approx(expected, rel=1e-12)
     assert shrinkage_weight(T, -N)[0] == 0            # a wrong-signed forecast
     assert shrinkage_weight(T[:19], N[:19])[0] == 0   # too few rows
+    # overlapping targets: every 5 rows are one observation, chance gives 5x
+    five = b * (1 - 2 * 5 * s2 / (b * b * (N[:, 0] @ N[:, 0])))
+    assert 0 < five < expected
+    assert shrinkage_weight(T, N, rows_per_observation=5)[0] == pytest.approx(
+        five, rel=1e-12)
+    # 200 rows are 20 observations of 10 rows, but not 21 of 10
+    assert shrinkage_weight(T, N, rows_per_observation=10)[0] > 0
+    assert shrinkage_weight(T[:199], N[:199], rows_per_observation=10)[0] == 0
 
 
 @pytest.mark.parametrize("n, stopping, weighing, expected", [
@@ -305,6 +313,24 @@ def test_cross_fitted_members_are_weighed_on_rows_they_did_not_stop_on(smooth):
     N = np.concatenate([outputs[1, :60], outputs[[0, 2], 60:].mean(axis=0)])
     expected = shrinkage_weight(T, N)[0]
     assert 0 < expected < 1
+    assert 1 - model.shrinkage_[0] == pytest.approx(expected, rel=1e-9)
+
+
+def test_a_series_validation_gap_makes_its_rows_one_observation_when_weighing(smooth):
+    # validation_gap=3: targets that overlap over 4 rows; the tail is the same
+    # 120 rows (the embargo comes out of the training part), and the weight
+    # counts every 4 of them as one observation
+    X, y = smooth
+    y = y + 2 * np.random.RandomState(1).normal(size=len(y))
+    model = NumpyMLPRegressor((8,), n_networks=3, skip_connection=False,
+                              max_iter=60, refit=False, validation_gap=3,
+                              random_state=0).fit(X, y)
+    tail = slice(480, 600)
+    T = ((y[tail] - model.target_mean_[0]) / model.target_scale_[0])[:, None]
+    outputs = member_outputs(model, X[tail])
+    N = np.concatenate([outputs[1, :60], outputs[[0, 2], 60:].mean(axis=0)])
+    expected = shrinkage_weight(T, N, rows_per_observation=4)[0]
+    assert 0 < expected < shrinkage_weight(T, N)[0]
     assert 1 - model.shrinkage_[0] == pytest.approx(expected, rel=1e-9)
 
 
