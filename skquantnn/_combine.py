@@ -208,6 +208,13 @@ class FitPlan:
     blocks: list | None = None
 
 
+def rows_per_observation(settings, dates):
+    """Consecutive held-out rows that count as one observation when the networks
+    are weighed: ``validation_gap + 1`` on a series (targets that overlap in
+    time), 1 on a panel (whose held-out rows are whole dates)."""
+    return 1 if is_panel(dates) else settings.validation_gap + 1
+
+
 def choose_inputs(settings, X, T, sample_weight):
     """The hidden layers' inputs, from the training rows: the features that pass
     the screen (every feature without one) and their bin edges.
@@ -356,11 +363,9 @@ def train_parts(settings, net, start, plan, X, Y, sample_weight, rng, incrementa
         else:
             theta, optimizer, history = train(
                 settings, net, start, train_data, stopping, rng, incremental)
-        # on a series, validation_gap + 1 rows of overlapping targets are one
-        # observation; a panel's held-out dates are weighed as they are
-        per_observation = 1 if is_panel(dates) else settings.validation_gap + 1
         shrinkage = _shrinkage(settings, theta, net, weighing, n_outputs,
-                               incremental, kept, judges, per_observation)
+                               incremental, kept, judges,
+                               rows_per_observation(settings, dates))
     train_rows = plan.train_rows
     if settings.skip_connection and train_rows.stop - train_rows.start < len(X):
         # refit on every row: the held-out tail is the most recent past
