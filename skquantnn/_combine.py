@@ -130,7 +130,7 @@ class LinearPart:
 
     @classmethod
     def fit(cls, X, Y, sample_weight, *, standardize, skip, centre, dates=None,
-            prior_variance=None):
+            prior_variance=None, gap=0):
         """Scale ``Y`` (standardise, or only centre, or neither) and fit the skip
         connection to the scaled target, on these rows."""
         n_outputs, dtype = Y.shape[1], X.dtype
@@ -144,7 +144,7 @@ class LinearPart:
                    np.zeros(n_outputs, dtype), None)
         if not skip:
             return part
-        return part.refit(X, Y, sample_weight, dates, prior_variance)
+        return part.refit(X, Y, sample_weight, dates, prior_variance, gap)
 
     @classmethod
     def of(cls, est):
@@ -155,10 +155,11 @@ class LinearPart:
         return cls(mean, scale, coef, (est.skip_intercept_ - mean) / scale,
                    est.skip_alpha_)
 
-    def refit(self, X, Y, sample_weight, dates=None, prior_variance=None):
-        """The same scaling with the skip connection fitted on these rows."""
+    def refit(self, X, Y, sample_weight, dates=None, prior_variance=None, gap=0):
+        """The same scaling with the skip connection fitted on these rows
+        (``gap``: see :func:`skquantnn._ridge.fit_skip`)."""
         coef, intercept, alpha = fit_skip(X, (Y - self.mean) / self.scale,
-                                          sample_weight, dates, prior_variance)
+                                          sample_weight, dates, prior_variance, gap)
         return LinearPart(self.mean, self.scale, coef, intercept, alpha)
 
     @property
@@ -293,7 +294,8 @@ def plan_fit(settings, X, Y, sample_weight, incremental, kept=None, inputs=None,
             standardize=settings.standardize_target, skip=settings.skip_connection,
             centre=settings.shrinkage is not None,
             dates=None if dates is None else dates[train_rows],
-            prior_variance=settings.skip_prior_variance)
+            prior_variance=settings.skip_prior_variance,
+            gap=settings.validation_gap)
     T = linear.hidden_target(X, Y)
     if not np.isfinite(T).all():
         raise ValueError(
@@ -369,7 +371,8 @@ def train_parts(settings, net, start, plan, X, Y, sample_weight, rng, incrementa
     train_rows = plan.train_rows
     if settings.skip_connection and train_rows.stop - train_rows.start < len(X):
         # refit on every row: the held-out tail is the most recent past
-        linear = linear.refit(X, Y, sw, dates, settings.skip_prior_variance)
+        linear = linear.refit(X, Y, sw, dates, settings.skip_prior_variance,
+                              settings.validation_gap)
     return theta, optimizer, history, linear, shrinkage
 
 

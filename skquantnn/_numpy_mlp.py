@@ -186,10 +186,13 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         Rows dropped between the training part and the validation tail (an
         embargo, for targets that overlap in time); dates on a panel. A network
         that holds out a block (``cross_fit``) does not train on this many dates
-        on either side of it. On a series, the networks' weight (see
-        ``shrinkage``) counts every ``validation_gap + 1`` held-out rows as one
-        observation: for a target summed over the next ``h`` periods, set
-        ``validation_gap=h - 1``.
+        on either side of it. On a series with ``validation_gap > 0``, the skip
+        connection's penalty is chosen as a panel's, on ten folds of
+        consecutive rows each left out with this many rows on either side (not
+        by leave-one-out, which overlapping targets flatter), and the networks'
+        weight (see ``shrinkage``) counts every ``validation_gap + 1`` held-out
+        rows as one observation: for a target summed over the next ``h``
+        periods, set ``validation_gap=h - 1``.
     cross_fit : {"auto", "blocks", "tail"}, default="auto"
         What several networks trained by ``"adam"`` or ``"sgd"`` with early
         stopping hold out. ``"tail"``: the last rows, in two halves (see
@@ -274,8 +277,10 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         out one row leaves its date's market shock in: there the largest
         penalty within one standard error of the best (the standard error of
         the fold-by-fold difference from the best), because ten folds of
-        shared shocks reward fitting factors' realised premia by chance; and
-        it is at least ``skip_prior_variance``'s floor. After the hidden layers
+        shared shocks reward fitting factors' realised premia by chance (on a
+        series with ``validation_gap > 0``, the same on folds of consecutive
+        rows with that embargo); and it is at least ``skip_prior_variance``'s
+        floor. After the hidden layers
         are weighed it is refitted on every row, the held-out tail included, so
         the most recent rows shape the forecast (with ``cross_fit`` blocks it
         is fitted on every row from the start). The model nests a linear one:

@@ -140,15 +140,16 @@ def ridge_solve(X, Y, alpha, sample_weight=None):
 
 
 def ridge_date_folds(X, Y, dates, sample_weight=None, penalties=RIDGE_PENALTIES,
-                     n_folds=DATE_FOLDS):
+                     n_folds=DATE_FOLDS, gap=0):
     """The penalty whose fits on the other dates forecast each fold's dates: the
     largest within one standard error of the best (:func:`one_standard_error`).
 
     The distinct dates are cut into ``n_folds`` runs of consecutive dates; each
-    run is left out in turn, the regression is fitted on the rest for every
-    penalty at once (from the eigenvectors of the rest's centred Gram matrix,
-    itself the whole Gram matrix less the run's part) and its weighted squared
-    error on the run is recorded.
+    run is left out in turn, with ``gap`` dates on either side of it (an
+    embargo, for targets that overlap in time), the regression is fitted on the
+    rest for every penalty at once (from the eigenvectors of the rest's centred
+    Gram matrix, itself the whole Gram matrix less the left-out part) and its
+    weighted squared error on the run is recorded.
 
     Parameters
     ----------
@@ -161,6 +162,8 @@ def ridge_date_folds(X, Y, dates, sample_weight=None, penalties=RIDGE_PENALTIES,
         Per unit of total sample weight.
     n_folds : int
         At most this many runs; fewer with fewer distinct dates.
+    gap : int
+        Dates left out on either side of each run, not fitted on.
 
     Returns
     -------
@@ -176,14 +179,16 @@ def ridge_date_folds(X, Y, dates, sample_weight=None, penalties=RIDGE_PENALTIES,
     fold_errors = []
     for run in np.array_split(distinct, min(n_folds, len(distinct))):
         out = np.isin(dates, run)
-        w_in = total - w[out].sum()
+        first, last = np.searchsorted(distinct, [run[0], run[-1]])
+        drop = np.isin(dates, distinct[max(first - gap, 0):last + gap + 1])
+        w_in = total - w[drop].sum()
         if w_in <= 0:
             return float(penalties[-1] * total)
-        x_mean = (sums_x - w[out] @ X[out]) / w_in
-        y_mean = (sums_y - w[out] @ Y[out]) / w_in
+        x_mean = (sums_x - w[drop] @ X[drop]) / w_in
+        y_mean = (sums_y - w[drop] @ Y[drop]) / w_in
         # the rest's centred Gram matrix and cross-products
-        gram_in = gram - Xw[out].T @ X[out] - w_in * np.outer(x_mean, x_mean)
-        cross_in = cross - Xw[out].T @ Y[out] - w_in * np.outer(x_mean, y_mean)
+        gram_in = gram - Xw[drop].T @ X[drop] - w_in * np.outer(x_mean, x_mean)
+        cross_in = cross - Xw[drop].T @ Y[drop] - w_in * np.outer(x_mean, y_mean)
         d2, V = np.linalg.eigh(gram_in)
         d2 = np.maximum(d2, 0.0)
         P = (X[out] - x_mean) @ V                          # (n_out, n_features)
@@ -279,7 +284,7 @@ def target_lags(X, Y):
     return (np.abs(np.nan_to_num(corr)) > TARGET_LAG_CORRELATION).any(axis=1)
 
 
-def fit_skip(X, Y, sample_weight=None, dates=None, prior_variance=None):
+def fit_skip(X, Y, sample_weight=None, dates=None, prior_variance=None, gap=0):
     """The skip connection: its penalty chosen by cross-validation, held to the
     prior's floor, and the regression fitted with it.
 
@@ -291,9 +296,15 @@ def fit_skip(X, Y, sample_weight=None, dates=None, prior_variance=None):
     sample_weight : ndarray of shape (n_samples,) or None
     dates : ndarray of int of shape (n_samples,) or None
         Date codes. Where several rows share a date (a panel), the penalty is
-        chosen by :func:`ridge_date_folds`, otherwise by :func:`ridge_loo`.
+        chosen by :func:`ridge_date_folds`, otherwise by :func:`ridge_loo`
+        (unless ``gap > 0``).
     prior_variance : float or None
         See :func:`prior_floor`; None sets no floor.
+    gap : int
+        Rows (dates on a panel) whose targets overlap: with ``gap > 0`` a
+        series' penalty is chosen as a panel's, on folds of consecutive rows
+        each left out with ``gap`` rows on either side, instead of by
+        leave-one-out, which overlapping targets flatter.
 
     Returns
     -------
@@ -301,8 +312,9 @@ def fit_skip(X, Y, sample_weight=None, dates=None, prior_variance=None):
     intercept : ndarray of shape (n_outputs,)
     alpha : float
     """
-    if is_panel(dates):
-        alpha = ridge_date_folds(X, Y, dates, sample_weight)
+    if is_panel(dates) or gap > 0:
+        codes = dates if is_panel(dates) else np.arange(len(X))
+        alpha = ridge_date_folds(X, Y, codes, sample_weight, gap=gap)
         coef, intercept = ridge_solve(X, Y, alpha, sample_weight)
     else:
         coef, intercept, alpha = ridge_loo(X, Y, sample_weight)

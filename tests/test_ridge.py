@@ -37,8 +37,10 @@ def test_ridge_solve_is_scikit_learns_ridge():
     np.testing.assert_allclose(intercept, reference.intercept_, rtol=1e-10)
 
 
-def test_date_folds_choose_the_penalty_a_brute_force_search_chooses():
-    # every fold refitted with scikit-learn's Ridge, then the one-standard-error
+@pytest.mark.parametrize("gap", [0, 2])
+def test_date_folds_choose_the_penalty_a_brute_force_search_chooses(gap):
+    # every fold refitted with scikit-learn's Ridge on the dates outside the run
+    # and its embargo of `gap` dates on either side, then the one-standard-error
     # rule by hand: the largest penalty whose total error is within sqrt(10)
     # standard deviations of the fold-by-fold differences from the least
     X, Y, dates = _panel(2)
@@ -47,7 +49,8 @@ def test_date_folds_choose_the_penalty_a_brute_force_search_chooses():
     for a, penalty in enumerate(RIDGE_PENALTIES):
         for f, run in enumerate(runs):
             out = np.isin(dates, run)
-            model = Ridge(alpha=penalty * (~out).sum()).fit(X[~out], Y[~out, 0])
+            fit = ~np.isin(dates, np.arange(run[0] - gap, run[-1] + gap + 1))
+            model = Ridge(alpha=penalty * fit.sum()).fit(X[fit], Y[fit, 0])
             folds[f, a] = ((Y[out, 0] - model.predict(X[out])) ** 2).sum()
     totals = folds.sum(axis=0)
     least = int(np.argmin(totals))
@@ -56,7 +59,8 @@ def test_date_folds_choose_the_penalty_a_brute_force_search_chooses():
                  <= np.sqrt(10) * np.std(folds[:, a] - folds[:, least], ddof=1))
     assert chosen > least                  # the rule chose a larger penalty here
     expected = RIDGE_PENALTIES[chosen] * len(X)
-    assert ridge_date_folds(X, Y, dates) == pytest.approx(expected, rel=1e-12)
+    assert ridge_date_folds(X, Y, dates, gap=gap) == pytest.approx(expected,
+                                                                   rel=1e-12)
 
 
 def test_one_standard_error_takes_the_largest_penalty_the_folds_cannot_reject():
@@ -182,3 +186,23 @@ def test_the_floor_spares_the_targets_previous_value_on_a_series():
     panel = fit_skip(X, Y, dates=dates, prior_variance=0.025)
     penalty = panel[2]
     np.testing.assert_allclose(panel[0], ridge_solve(X, Y, penalty)[0], rtol=1e-10)
+
+
+def test_a_series_gap_chooses_its_penalty_on_embargoed_folds_of_rows():
+    # a target summed over the next 12 periods of noise, on persistent inputs:
+    # leave-one-out rewards fitting the overlap; folds of consecutive rows with
+    # an embargo of 11 rows on either side (each row its own date) do not
+    rng = np.random.default_rng(11)
+    n, h = 300, 12
+    x = np.zeros((n + h, 3))
+    for t in range(1, n + h):
+        x[t] = 0.95 * x[t - 1] + rng.normal(size=3)
+    noise = rng.normal(size=n + h)
+    Y = np.array([noise[t + 1:t + 1 + h].sum() for t in range(n)])[:, None]
+    X, Y = x[:n], (Y - Y.mean()) / Y.std()
+    loo = fit_skip(X, Y)
+    embargoed = fit_skip(X, Y, gap=h - 1)
+    assert embargoed[2] == pytest.approx(
+        ridge_date_folds(X, Y, np.arange(n), gap=h - 1), rel=1e-12)
+    assert embargoed[2] > 10 * loo[2]
+    assert np.linalg.norm(embargoed[0]) < np.linalg.norm(loo[0]) / 2
