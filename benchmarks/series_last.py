@@ -12,11 +12,7 @@ area, Deutsche mark volatility, and insurance quotes against TV advertising.
 
 import numpy as np
 import pandas as pd
-from series_data import R, finish, har, lags
-
-
-def _frame(target, **columns):
-    return finish(pd.DataFrame({**columns, "target": target}))
+from series_data import R, arrays, har, lags
 
 
 def _month(s):
@@ -26,90 +22,90 @@ def _month(s):
 def intqrt_r3chg():
     d = R("wooldridge", "intqrt")
     r3 = d["r3"]
-    return _frame(r3.diff(), r3=r3.shift(1), spread=(d["r6"] - r3).shift(1),
+    return arrays(r3.diff(), r3=r3.shift(1), spread=(d["r6"] - r3).shift(1),
                   dr3_1=r3.diff().shift(1))
 
 
 def beveridge_uchg():
     d = R("wooldridge", "beveridge")
     u = d["urate"]
-    return _frame(u.diff(), u=u.shift(1), v=d["vrate"].shift(1),
+    return arrays(u.diff(), u=u.shift(1), v=d["vrate"].shift(1),
                   du_1=u.diff().shift(1))
 
 
 def consump_growth():
     d = R("wooldridge", "consump")
     gc, gy = np.log(d["c"]).diff(), np.log(d["y"]).diff()
-    return _frame(gc, gc_1=gc.shift(1), gy_1=gy.shift(1), r3=d["r3"].shift(1))
+    return arrays(gc, gc_1=gc.shift(1), gy_1=gy.shift(1), r3=d["r3"].shift(1))
 
 
 def fertil3_gfr():
     d = R("wooldridge", "fertil3")
-    return _frame(d["gfr"], **lags(d["gfr"], "gfr", [1, 2]), pe_1=d["pe"].shift(1))
+    return arrays(d["gfr"], **lags(d["gfr"], "gfr", [1, 2]), pe_1=d["pe"].shift(1))
 
 
 def traffic2_accidents():
     s = np.log(R("wooldridge", "traffic2")["totacc"])
-    return _frame(s, **lags(s, "l", [1, 12]), month=_month(s))
+    return arrays(s, **lags(s, "l", [1, 12]), month=_month(s))
 
 
 def barium_imports():
     d = R("wooldridge", "barium")
     s = np.log(d["chnimp"])
-    return _frame(s, **lags(s, "l", [1, 2]), chempi=np.log(d["chempi"]).shift(1),
+    return arrays(s, **lags(s, "l", [1, 2]), chempi=np.log(d["chempi"]).shift(1),
                   gas=np.log(d["gas"]).shift(1))
 
 
 def uk_nondurables():
     s = np.log(R("AER", "UKNonDurables")["value"]).diff()
-    return _frame(s, **lags(s, "g", [1, 4]))
+    return arrays(s, **lags(s, "g", [1, 4]))
 
 
 def german_unemployment():
     u = R("AER", "GermanUnemployment")["adjusted"]
-    return _frame(u.diff(), u=u.shift(1), du_1=u.diff().shift(1),
+    return arrays(u.diff(), u=u.shift(1), du_1=u.diff().shift(1),
                   du_4=u.diff().shift(4))
 
 
 def benderly_zwick():
     d = R("AER", "BenderlyZwick")
-    return _frame(d["returns"], growth=d["growth"].shift(1),
+    return arrays(d["returns"], growth=d["growth"].shift(1),
                   inflation=d["inflation"].shift(1))
 
 
 def nile_flow():
     s = R("datasets", "Nile")["value"]
-    return _frame(s, **lags(s, "l", [1, 2]))
+    return arrays(s, **lags(s, "l", [1, 2]))
 
 
 def uk_driver_deaths():
     s = np.log(R("datasets", "UKDriverDeaths")["value"])
-    return _frame(s, **lags(s, "l", [1, 12]), month=_month(s))
+    return arrays(s, **lags(s, "l", [1, 12]), month=_month(s))
 
 
 def us_electricity():
     s = np.log(R("fpp2", "usmelec")["value"])
-    return _frame(s, **lags(s, "l", [1, 12]), month=_month(s))
+    return arrays(s, **lags(s, "l", [1, 12]), month=_month(s))
 
 
 def sunspot_area():
     s = np.log(R("fpp2", "sunspotarea")["value"])
-    return _frame(s, **lags(s, "l", [1, 2, 3]))
+    return arrays(s, **lags(s, "l", [1, 2, 3]))
 
 
 def newhaven_temperature():
     s = R("datasets", "nhtemp")["value"]
-    return _frame(s, **lags(s, "l", [1, 2]))
+    return arrays(s, **lags(s, "l", [1, 2]))
 
 
 def markdollar_vol():
     s = np.log(R("AER", "MarkDollar")["value"].abs() + 0.01)
-    return _frame(s, **har(s, "v"))
+    return arrays(s, **har(s, "v"))
 
 
 def insurance_quotes():
     d = R("fpp2", "insurance")
-    return _frame(d["Quotes"], tv=d["TV.advert"], quotes_1=d["Quotes"].shift(1),
+    return arrays(d["Quotes"], tv=d["TV.advert"], quotes_1=d["Quotes"].shift(1),
                   tv_1=d["TV.advert"].shift(1))
 
 
