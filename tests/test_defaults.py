@@ -28,14 +28,6 @@ SK = SKLEARN_MLP_PARAMS
 
 
 @pytest.fixture(scope="module")
-def smooth():
-    rng = np.random.RandomState(0)
-    X = rng.normal(size=(600, 4))
-    y = np.sin(2 * X[:, 0]) + X[:, 1] ** 2 - 0.5 * X[:, 2] + 0.1 * rng.normal(size=600)
-    return X, y
-
-
-@pytest.fixture(scope="module")
 def fitted(smooth):
     X, y = smooth
     return NumpyMLPRegressor((16, 8), n_networks=4, max_iter=40,

@@ -11,16 +11,7 @@ from skquantnn import NumpyMLPRegressor
 from skquantnn._embedding import quantile_edges
 from skquantnn._fit_state import Settings
 from skquantnn._network import init_members
-from skquantnn._optimizers import AdamOptimizer
 from skquantnn._refit import train_epochs
-
-
-@pytest.fixture(scope="module")
-def smooth():
-    rng = np.random.RandomState(0)
-    X = rng.normal(size=(600, 4))
-    y = np.sin(2 * X[:, 0]) + X[:, 1] ** 2 - 0.5 * X[:, 2] + 0.1 * rng.normal(size=600)
-    return X, y
 
 
 def fit(X, y, **params):
@@ -139,20 +130,9 @@ def test_partial_fit_and_warm_start_do_not_refit(smooth):
     assert model.refit_epochs_ is None
 
 
-def _interrupt_after(monkeypatch, time_step):
-    original = AdamOptimizer.iteration_ends
-
-    def iteration_ends(self, t):
-        if t >= time_step:
-            raise KeyboardInterrupt
-        original(self, t)
-
-    monkeypatch.setattr(AdamOptimizer, "iteration_ends", iteration_ends)
-
-
-def test_ctrl_c_before_the_refit_skips_it(smooth, monkeypatch):
+def test_ctrl_c_before_the_refit_skips_it(smooth, interrupt_adam):
     X, y = smooth
-    _interrupt_after(monkeypatch, 3 * 480)
+    interrupt_adam(lambda t: t >= 3 * 480)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         model = fit(X, y, n_iter_no_change=100)
@@ -161,18 +141,12 @@ def test_ctrl_c_before_the_refit_skips_it(smooth, monkeypatch):
 
 
 def test_ctrl_c_during_the_refit_keeps_the_early_stopped_networks(smooth,
-                                                                   monkeypatch):
+                                                                   interrupt_adam):
     X, y = smooth
     kept = fit(X, y, refit=False, **STOPS)
-    # the refit's optimizer counts its own rows from 0: 600 a refit epoch
-    original = AdamOptimizer.iteration_ends
-
-    def iteration_ends(self, t):
-        if t == 2 * 600:
-            raise KeyboardInterrupt
-        original(self, t)
-
-    monkeypatch.setattr(AdamOptimizer, "iteration_ends", iteration_ends)
+    # the refit's optimizer counts its own rows from 0: 600 a refit epoch; the
+    # early-stopped training's counts are multiples of 480, never 1200
+    interrupt_adam(lambda t: t == 2 * 600)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         model = fit(X, y, **STOPS)

@@ -17,7 +17,6 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skquantnn import SKLEARN_MLP_PARAMS, NumpyMLPRegressor
-from skquantnn._optimizers import AdamOptimizer
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -150,28 +149,16 @@ def test_lbfgs_counts_each_fit(data):
     assert model.best_loss_ == min(model.loss_curve_)
 
 
-def _interrupt_after(monkeypatch, epochs, n_rows):
-    """Make the optimizer raise KeyboardInterrupt at the end of an epoch."""
-    original = AdamOptimizer.iteration_ends
-
-    def iteration_ends(self, time_step):
-        if time_step >= epochs * n_rows:
-            raise KeyboardInterrupt
-        original(self, time_step)
-
-    monkeypatch.setattr(AdamOptimizer, "iteration_ends", iteration_ends)
-
-
 @pytest.mark.parametrize("params", [SKLEARN_MLP_PARAMS, {}],
                          ids=["sklearn", "defaults"])
-def test_ctrl_c_keeps_the_epochs_so_far(data, monkeypatch, params):
+def test_ctrl_c_keeps_the_epochs_so_far(data, interrupt_adam, params):
     X, y = data
     # without the refit on every row, which test_refit.py interrupts
     kw = dict(params, hidden_layer_sizes=(8,), n_iter_no_change=100, refit=False,
               random_state=0)
     three = NumpyMLPRegressor(**kw, max_iter=3).fit(X, y)
     n_train = three.t_ // 3
-    _interrupt_after(monkeypatch, 3, n_train)
+    interrupt_adam(lambda t: t >= 3 * n_train)
     model = NumpyMLPRegressor(**kw, max_iter=500)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
