@@ -1,4 +1,4 @@
-"""Forecast quality on 80 more real series: the default against RidgeCV, the mean
+"""Forecast quality on 98 more real series: the default against RidgeCV, the mean
 and gradient boosting.
 
 The goal of the default ``NumpyMLPRegressor`` on real data is to be at least as
@@ -6,7 +6,7 @@ good as the better of the historical mean and a tuned ridge regression, out of
 sample: ``R^2 >= max(0, R^2 of RidgeCV) - 0.02``, pooled over
 ``TimeSeriesSplit(n_splits=5)`` against each fold's training mean (the protocol of
 ``bench_real_data.py``), for ``random_state`` 0 and 1 (``--random-state``, the
-default's seeds; ``--models`` to run only some of the models). Five groups of
+default's seeds; ``--models`` to run only some of the models). Six groups of
 series, by when they were first measured:
 
 - ``design`` (16, ``series_design.py``): the recipe was designed looking at these.
@@ -22,6 +22,9 @@ series, by when they were first measured:
 - ``last`` (16, ``series_last.py``): measured once, with the recipe before and
   after the skip connection stopped holding the target's own previous value to
   the prior's floor, which was designed on the four groups above.
+- ``final`` (18, ``series_final.py``): held back while the skip connection's
+  prior was revised a last time on the other 80, then measured once, with the
+  recipe before and after.
 
 ``HGB`` (``HistGradientBoostingRegressor(random_state=0)``) tells where there is
 something non-linear to find: where it beats ``max(0, RidgeCV)`` by more than
@@ -37,7 +40,7 @@ bundles R's data sets (``pip install skquantnn[bench]``); nothing is downloaded.
 the same series before it becomes the default.
 
     python benchmarks/bench_more_series.py
-        [--group design|holdout|fresh|check|last|all]
+        [--group design|holdout|fresh|check|last|final|all]
         [--models default,RidgeCV,HGB] [--random-state 0,1] [--params JSON]
 """
 
@@ -49,6 +52,7 @@ import numpy as np
 from bench_real_data import evaluate, with_seed
 from series_check import CHECK
 from series_design import DESIGN
+from series_final import FINAL
 from series_fresh import FRESH
 from series_holdout import HOLDOUT
 from series_last import LAST
@@ -61,7 +65,7 @@ from sklearn.model_selection import TimeSeriesSplit
 from skquantnn import NumpyMLPRegressor
 
 GROUPS = {"design": DESIGN, "holdout": HOLDOUT, "fresh": FRESH, "check": CHECK,
-          "last": LAST}
+          "last": LAST, "final": FINAL}
 
 #: Margin by which a model "beats" another, in R².
 MARGIN = 0.005
