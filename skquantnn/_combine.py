@@ -198,6 +198,10 @@ class FitPlan:
         What the hidden layers learn, on every row.
     inputs : HiddenInputs
         What the hidden layers see.
+    blocks : list of slice or None
+        The blocks the members hold out (``cross_fit``), or None for the tail.
+    panel : bool
+        Several rows share a date.
     """
 
     train_rows: slice
@@ -207,6 +211,7 @@ class FitPlan:
     target: np.ndarray
     inputs: HiddenInputs
     blocks: list | None = None
+    panel: bool = False
 
 
 def rows_per_observation(settings, dates):
@@ -274,17 +279,17 @@ def plan_fit(settings, X, Y, sample_weight, incremental, kept=None, inputs=None,
     stochastic = settings.solver != "lbfgs" and not incremental
     stopping = settings.early_stopping if stochastic else False
     weighing = settings.shrinkage == "auto" and not incremental
+    train_rows, stop_rows, weigh_rows = split_rows(
+        len(X), stopping, weighing, settings.validation_fraction,
+        settings.validation_gap, dates)
+    # "auto": blocks on a panel, and on a series whose tail is too short to weigh
+    by_blocks = settings.cross_fit == "blocks" or (settings.cross_fit == "auto" and (
+        is_panel(dates) or (weighing and weigh_rows is None)))
     blocks = None
-    by_blocks = settings.cross_fit == "blocks" or (
-        settings.cross_fit == "auto" and is_panel(dates))
     if by_blocks and stochastic and stopping is not False and settings.n_networks >= 2:
         blocks = block_rows(len(X), round(1 / settings.validation_fraction), dates)
     if blocks is not None:
         train_rows, stop_rows, weigh_rows = slice(0, len(X)), None, None
-    else:
-        train_rows, stop_rows, weigh_rows = split_rows(
-            len(X), stopping, weighing, settings.validation_fraction,
-            settings.validation_gap, dates)
     sw_train = None if sw is None else sw[train_rows]
     if kept is not None:
         linear = kept[0]     # partial_fit keeps the first call's
@@ -304,7 +309,8 @@ def plan_fit(settings, X, Y, sample_weight, incremental, kept=None, inputs=None,
             "estimator keeps the weights it had before this call.")
     if inputs is None:
         inputs = choose_inputs(settings, X[train_rows], T[train_rows], sw_train)
-    return FitPlan(train_rows, stop_rows, weigh_rows, linear, T, inputs, blocks)
+    return FitPlan(train_rows, stop_rows, weigh_rows, linear, T, inputs, blocks,
+                   is_panel(dates))
 
 
 def train_parts(settings, net, start, plan, X, Y, sample_weight, rng, incremental,

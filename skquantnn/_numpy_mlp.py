@@ -173,10 +173,11 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         several are cross-fitted, the even members stopping on the older half and
         the odd ones on the newer, and each half weighs the members that did not
         stop on it (see ``shrinkage``). On a panel several networks hold out
-        blocks of dates instead (see ``cross_fit``). ``"auto"`` stops early
-        when the stopping rows number at least 20, and trains on every row
-        otherwise; ``True`` always holds them out (scikit-learn's default is
-        False).
+        blocks of dates instead (see ``cross_fit``), and so do the rows of a
+        series too short for its tail to weigh them. ``"auto"`` stops early
+        when the stopping rows number at least 20 (with blocks, 10 in each
+        block), and trains on every row otherwise; ``True`` always holds them
+        out (scikit-learn's default is False).
     validation_fraction : float in (0, 1), default=0.2
         Share of the rows, taken from the end, held out for early stopping and
         for weighing the hidden layers (scikit-learn's default is 0.1). With
@@ -209,12 +210,15 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         every network's own rows (a network with fewer rows than the others
         repeats a few to keep step). ``"auto"`` is ``"blocks"`` on a panel
         (``X`` with dates that several rows share, see the note above) and
-        ``"tail"`` otherwise: all rows of a date share its market and factor
+        ``"tail"`` on a series: all rows of a date share its market and factor
         shocks, so a panel's tail of a year or two of dates is little evidence,
         while a series' tail has as many independent rows as dates; on the real
         series of the README, blocks gained nowhere more than 0.005 and lost on
         a short sample of interest-rate levels and on Mishkin's inflation data.
-        Blocks of fewer than 20 rows fall back to the tail; one network,
+        A series whose tail has fewer than 20 rows (fewer than 100 rows with
+        the default ``validation_fraction``) is cut into blocks too: its tail
+        could not weigh the networks, and all its rows can (from 50 rows, blocks
+        of 10). Blocks of fewer than 10 rows fall back to the tail; one network,
         ``"lbfgs"`` or no early stopping always use the tail.
     refit : "auto" or bool, default="auto"
         Once the held-out rows have stopped and weighed the networks, draw the
@@ -223,14 +227,15 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         nothing stopped early), with its inputs screened and encoded on every
         row; the weight ``1 - shrinkage_`` is kept. With the tail
         (``cross_fit="tail"``) the newest rows otherwise train no network, and
-        on a series they are the most recent past. ``"auto"`` refits after the
-        tail, not after blocks, where every row trains most networks already;
-        True refits after blocks too. There is no refit when the networks' weight
-        is 0 (the forecast is the linear part), with ``"lbfgs"``, in a
-        warm-started fit or ``partial_fit`` (they go on with the networks they
-        have), or when nothing was held out. It trains the networks twice.
-        ``loss_curve_``, ``n_iter_`` and the validation curves are those of the
-        early-stopped training.
+        on a series they are the most recent past; with blocks on a short series
+        each network has not trained on a fifth of it. ``"auto"`` refits on a
+        series, not after a panel's blocks, where every date trains most
+        networks already; True refits there too. There is no refit when the
+        networks' weight is 0 (the forecast is the linear part), with
+        ``"lbfgs"``, in a warm-started fit or ``partial_fit`` (they go on with
+        the networks they have), or when nothing was held out. It trains the
+        networks twice. ``loss_curve_``, ``n_iter_`` and the validation curves
+        are those of the early-stopped training.
     beta_1, beta_2 : float in [0, 1), default=0.9, 0.999
         Decay rates of Adam's moment estimates.
     epsilon : float, default=1e-8
@@ -348,7 +353,8 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         out (they stopped on it, but never trained on it). Weighing needs 20
         rows (on a series, 20 times ``validation_gap + 1``, and chance is
         counted once per ``validation_gap + 1`` rows); with fewer, the weight is
-        0 and the forecast is the linear part.
+        0 and the forecast is the linear part. A series whose tail is shorter
+        is weighed on blocks (see ``cross_fit``).
         A tail too short to give each half 20 rows only weighs (on every row of
         it; nothing stops early).
         None keeps the whole network forecast (no shrinkage, nothing held out).

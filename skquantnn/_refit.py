@@ -4,7 +4,9 @@ each one trains (the ``refit`` parameter).
 With the tail scheme (``cross_fit="tail"``, a series' default) the newest
 ``validation_fraction`` of the rows stop the networks and weigh them, and train
 none of them. On a series those rows are the most recent past, which matters most
-when the relation drifts (a season, a regime). Once they have served, the fit
+when the relation drifts (a season, a regime); on a series cut into blocks (too
+short for its tail to weigh the networks), each network has not trained on a
+fifth of a short sample. Once they have served, the fit
 draws the networks anew and trains each one on every row for the epochs early
 stopping chose for it (its best epoch), from the inputs screened and encoded on
 every row, on what the linear part, refitted on every row, leaves. The weight
@@ -48,8 +50,8 @@ def refit_epochs(settings, plan, history, shrinkage, n_rows, *, first_pass,
     if settings.solver == "lbfgs" or history.n_iter == 0 or np.all(shrinkage >= 1):
         return None                 # no training to repeat, or a weight of 0
     if plan.blocks is not None:
-        if settings.refit == "auto":
-            return None             # every row trains most networks already
+        if settings.refit == "auto" and plan.panel:
+            return None             # every date trains most networks already
     elif plan.train_rows.stop - plan.train_rows.start == n_rows:
         return None                 # nothing was held out
     if history.best_epoch is None:

@@ -163,12 +163,12 @@ def block_rows(n_samples, n_blocks, dates=None):
     Returns
     -------
     list of slice or None
-        None when a block would have fewer than ``MIN_HELD_OUT_ROWS`` rows.
+        None when a block would have fewer than ``MIN_BLOCK_ROWS`` rows.
     """
     cuts = [date_boundary(dates, round(j * n_samples / n_blocks))
             for j in range(n_blocks)] + [n_samples]
     blocks = [slice(a, b) for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
-    if n_blocks < 2 or any(b.stop - b.start < MIN_HELD_OUT_ROWS for b in blocks):
+    if n_blocks < 2 or any(b.stop - b.start < MIN_BLOCK_ROWS for b in blocks):
         return None
     return blocks
 
@@ -193,6 +193,10 @@ SCALE_HINT = "scale the inputs (for example with StandardScaler in a Pipeline)"
 
 #: Rows a held-out part needs before ``"auto"`` settings use it.
 MIN_HELD_OUT_ROWS = 20
+
+#: Rows each of ``cross_fit``'s blocks needs: a block stops one network early,
+#: and all of them together (at least ``MIN_HELD_OUT_ROWS``) weigh the networks.
+MIN_BLOCK_ROWS = 10
 
 
 def split_rows(n_samples, stopping, weighing, validation_fraction, validation_gap,

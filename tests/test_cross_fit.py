@@ -45,9 +45,9 @@ def test_block_rows_cut_at_dates_into_equal_blocks():
     assert all(dates[s] != dates[s - 1] for s in starts[1:])
     assert blocks[-1].stop == len(dates)
     assert all(a.stop == b.start for a, b in zip(blocks[:-1], blocks[1:], strict=True))
-    # a block of fewer than 20 rows: no blocks
-    assert block_rows(99, 5) is None
-    assert block_rows(100, 5) is not None
+    # a block of fewer than 10 rows: no blocks
+    assert block_rows(49, 5) is None
+    assert block_rows(50, 5) == [slice(10 * j, 10 * (j + 1)) for j in range(5)]
 
 
 def test_embargo_drops_the_gap_on_both_sides_of_a_block():
@@ -166,6 +166,42 @@ def test_auto_is_blocks_on_a_panel_and_the_tail_on_a_series(panel):
     assert not np.allclose(fit(days), fit(days, cross_fit="blocks"))
 
 
+def test_auto_is_blocks_on_a_series_whose_tail_cannot_weigh(panel):
+    # 90 rows: a tail of 18 rows is too short to weigh the networks, five blocks
+    # of 18 rows are not; 100 rows: the tail weighs
+    X, y = panel
+    kw = dict(hidden_layer_sizes=(8,), n_networks=3, max_iter=20, random_state=0)
+    values, target = X.reset_index(drop=True), y.reset_index(drop=True)
+
+    def fit(n, **params):
+        return NumpyMLPRegressor(**kw, **params).fit(
+            values.iloc[:n], target.iloc[:n]).predict(values.iloc[:50])
+
+    np.testing.assert_array_equal(fit(90), fit(90, cross_fit="blocks"))
+    assert not np.allclose(fit(90), fit(90, cross_fit="tail"))
+    np.testing.assert_array_equal(fit(100), fit(100, cross_fit="tail"))
+    # with a fixed weight nothing needs weighing: the tail (every row trains)
+    np.testing.assert_array_equal(fit(90, shrinkage=0.5),
+                                  fit(90, shrinkage=0.5, cross_fit="tail"))
+
+
+def test_a_short_series_gives_its_networks_a_weight():
+    # 80 rows of a strong non-linear signal: a tail of 16 rows could not weigh
+    # the networks (weight 0, the forecast is the skip connection's); five
+    # blocks of 16 rows weigh them on all 80
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(80, 2))
+    y = X[:, 0] ** 2 + 0.3 * rng.normal(size=80)
+    tail = NumpyMLPRegressor(cross_fit="tail", random_state=0).fit(X, y)
+    auto = NumpyMLPRegressor(random_state=0).fit(X, y)
+    assert tail.shrinkage_[0] == 1.0
+    assert 1 - auto.shrinkage_[0] > 0.5
+    X_new = rng.normal(size=(500, 2))
+    y_new = X_new[:, 0] ** 2
+    gain = r2_score(y_new, auto.predict(X_new)) - r2_score(y_new, tail.predict(X_new))
+    assert gain > 0.3
+
+
 @pytest.mark.parametrize("params", [{"n_networks": 1}, {"solver": "lbfgs"},
                                     {"early_stopping": False}])
 def test_blocks_need_several_networks_and_early_stopping(panel, params):
@@ -179,7 +215,8 @@ def test_blocks_need_several_networks_and_early_stopping(panel, params):
 
 def test_too_few_rows_for_blocks_fall_back_to_the_tail(panel):
     X, y = panel
-    small_X, small_y = X.iloc[:90], y.iloc[:90]    # 5 blocks of 18 rows
+    small_X = X.reset_index(drop=True).iloc[:45]    # a series: 5 blocks of 9 rows
+    small_y = y.reset_index(drop=True).iloc[:45]
     kw = dict(hidden_layer_sizes=(8,), n_networks=3, max_iter=20, random_state=0)
     blocks = NumpyMLPRegressor(cross_fit="blocks", **kw).fit(small_X, small_y)
     tail = NumpyMLPRegressor(cross_fit="tail", **kw).fit(small_X, small_y)

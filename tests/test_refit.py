@@ -110,7 +110,7 @@ def test_no_refit(smooth, case, params):
         assert model.t_ == model.n_iter_ * 480 or case == "nothing held out"
 
 
-def test_blocks_refit_only_when_asked(smooth):
+def test_a_panels_blocks_refit_only_when_asked(smooth):
     Xp, yp = panel(*smooth)
     auto = fit(Xp, yp, n_networks=5)                # a panel: blocks of dates
     assert auto.refit_epochs_ is None
@@ -118,6 +118,19 @@ def test_blocks_refit_only_when_asked(smooth):
     assert forced.refit_epochs_.shape == (5,)
     assert forced.t_ > auto.t_
     np.testing.assert_array_equal(forced.shrinkage_, auto.shrinkage_)
+
+
+def test_a_short_series_refits_after_its_blocks(smooth):
+    # 90 rows: a series too short for its tail to weigh the networks is cut into
+    # blocks (cross_fit="auto"), and its networks are refitted on every row
+    X, y = smooth[0][:90], smooth[1][:90]
+    kept = fit(X, y, n_networks=5, refit=False)
+    model = fit(X, y, n_networks=5)
+    assert 0 < 1 - model.shrinkage_[0] <= 1
+    assert model.refit_epochs_.shape == (5,)
+    assert model.t_ == kept.t_ + model.refit_epochs_.max() * 90
+    np.testing.assert_array_equal(model.shrinkage_, kept.shrinkage_)
+    assert not np.allclose(model.predict(X), kept.predict(X))
 
 
 def test_partial_fit_and_warm_start_do_not_refit(smooth):
