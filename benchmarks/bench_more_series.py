@@ -22,9 +22,9 @@ series, by when they were first measured:
 - ``last`` (16, ``series_last.py``): measured once, with the recipe before and
   after the skip connection stopped holding the target's own previous value to
   the prior's floor, which was designed on the four groups above.
-- ``final`` (18, ``series_final.py``): held back while the skip connection's
-  prior was revised a last time on the other 80, then measured once, with the
-  recipe before and after.
+- ``final`` (18, ``series_final.py``): held back while rules for the skip
+  connection's prior were tried a last time on the other 80 (none kept), then
+  measured once; the blocks for short series were built after it.
 
 ``HGB`` (``HistGradientBoostingRegressor(random_state=0)``) tells where there is
 something non-linear to find: where it beats ``max(0, RidgeCV)`` by more than
