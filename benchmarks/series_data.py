@@ -38,3 +38,10 @@ def har(s, name):
         f"{name}_22": s.shift(1).rolling(22).mean(),
     }
 
+
+def change_from_level(level, **others):
+    """The change of ``level`` from one row to the next, forecast from its previous
+    value, the previous values of ``others``, and its previous change, as (X, y)."""
+    change = level.diff()
+    lagged = {name: value.shift(1) for name, value in others.items()}
+    return arrays(change, level=level.shift(1), **lagged, change_1=change.shift(1))

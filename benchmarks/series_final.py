@@ -18,14 +18,12 @@ UK gas demand).
 
 import numpy as np
 import pandas as pd
-from series_data import R, arrays, lags
+from series_data import R, arrays, change_from_level, lags
 
 
 def ukinflation_chg():
     d = R("AER", "UKInflation")
-    a = d["actual"]
-    return arrays(a.diff(), actual=a.shift(1), expected=d["expected"].shift(1),
-                  da_1=a.diff().shift(1))
+    return change_from_level(d["actual"], expected=d["expected"])
 
 
 def lira_real_chg():
@@ -38,8 +36,7 @@ def lira_real_chg():
 def dmark_chg():
     d = R("Ecdat", "DM")
     s = 100 * np.log(d["s"])
-    return arrays(s.diff(), s=s.shift(1), premium=(100 * np.log(d["f"]) - s).shift(1),
-                  ds_1=s.diff().shift(1))
+    return change_from_level(s, premium=100 * np.log(d["f"]) - s)
 
 
 def usmacrob_gnp():
@@ -58,8 +55,7 @@ def bjsales_lead():
 
 
 def wmurders_chg():
-    w = R("fpp2", "wmurders")["value"]
-    return arrays(w.diff(), w=w.shift(1), dw_1=w.diff().shift(1))
+    return change_from_level(R("fpp2", "wmurders")["value"])
 
 
 def ezanders_claims():

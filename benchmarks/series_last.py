@@ -12,7 +12,7 @@ area, Deutsche mark volatility, and insurance quotes against TV advertising.
 
 import numpy as np
 import pandas as pd
-from series_data import R, arrays, har, lags
+from series_data import R, arrays, change_from_level, har, lags
 
 
 def _month(s):
@@ -28,9 +28,7 @@ def intqrt_r3chg():
 
 def beveridge_uchg():
     d = R("wooldridge", "beveridge")
-    u = d["urate"]
-    return arrays(u.diff(), u=u.shift(1), v=d["vrate"].shift(1),
-                  du_1=u.diff().shift(1))
+    return change_from_level(d["urate"], v=d["vrate"])
 
 
 def consump_growth():
