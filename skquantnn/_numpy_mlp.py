@@ -65,9 +65,10 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
     evidence (an interaction with another input, or a shape), each encoded
     piecewise-linearly and bounded to the training range; they learn a
     standardised target, stop early on held-out rows (the last rows of a series;
-    on a panel, cross-fitted blocks of dates), and their share is shrunk by how
-    much they helped on rows that took no part in their training; after the
-    tail of a series they are trained again on every row (``refit``). The
+    on a panel, or a series under 100 rows, cross-fitted blocks), and their
+    share is shrunk by how much they helped on rows that took no part in their
+    training; on a series they are then trained again on every row
+    (``refit``). The
     model can do little worse than a tuned linear one, and falls back to it
     when the networks find nothing. ``NumpyMLPRegressor(**SKLEARN_MLP_PARAMS)``
     is scikit-learn's network (one network on the raw target and inputs, no
