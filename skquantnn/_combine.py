@@ -27,12 +27,13 @@ import numpy as np
 
 from skquantnn._cross_fit import block_parts, held_out_forecast, tail_parts
 from skquantnn._embedding import HiddenInputs, quantile_edges
+from skquantnn._epochs import train
 from skquantnn._fit_state import History
 from skquantnn._lbfgs import train_lbfgs
 from skquantnn._panel import is_panel
 from skquantnn._ridge import fit_skip
 from skquantnn._screening import screen_features
-from skquantnn._training import predict_flat, train
+from skquantnn._training import predict_flat
 from skquantnn._validation import MIN_HELD_OUT_ROWS, SCALE_HINT, block_rows, split_rows
 
 #: Penalty, in residual variances, on the fit the hidden layers add to the

@@ -17,9 +17,9 @@ same kind, trained as long, on the rows before them.
 import numpy as np
 
 from skquantnn._combine import choose_inputs
+from skquantnn._epochs import EpochLoop, make_optimizer
 from skquantnn._fit_state import History
 from skquantnn._network import init_members
-from skquantnn._training import EpochLoop, make_optimizer
 from skquantnn._validation import clip_batch_size, warn_user
 
 
