@@ -284,11 +284,15 @@ def plan_fit(settings, X, Y, sample_weight, incremental, kept=None, inputs=None,
         len(X), stopping, weighing, settings.validation_fraction,
         settings.validation_gap, dates)
     # "auto": blocks on a panel, and on a series whose tail is too short to weigh
+    # the networks while all its rows are not
+    short = (weighing and weigh_rows is None and len(X) / rows_per_observation(
+        settings, dates) >= MIN_HELD_OUT_ROWS)
     by_blocks = settings.cross_fit == "blocks" or (settings.cross_fit == "auto" and (
-        is_panel(dates) or (weighing and weigh_rows is None)))
+        is_panel(dates) or short))
     blocks = None
     if by_blocks and stochastic and stopping is not False and settings.n_networks >= 2:
-        blocks = block_rows(len(X), round(1 / settings.validation_fraction), dates)
+        blocks = block_rows(len(X), round(1 / settings.validation_fraction), dates,
+                            settings.validation_gap)
     if blocks is not None:
         train_rows, stop_rows, weigh_rows = slice(0, len(X)), None, None
     sw_train = None if sw is None else sw[train_rows]

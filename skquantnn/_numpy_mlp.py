@@ -219,8 +219,10 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         A series whose tail has fewer than 20 rows (fewer than 100 rows with
         the default ``validation_fraction``) is cut into blocks too: its tail
         could not weigh the networks, and all its rows can (from 50 rows, blocks
-        of 10). Blocks of fewer than 10 rows fall back to the tail; one network,
-        ``"lbfgs"`` or no early stopping always use the tail.
+        of 10; with ``validation_gap``, when its rows make 20 observations, see
+        ``shrinkage``). Blocks of fewer than 10 rows, or whose embargo would
+        leave a network fewer than 10 rows to train on, fall back to the tail;
+        one network, ``"lbfgs"`` or no early stopping always use the tail.
     refit : "auto" or bool, default="auto"
         Once the held-out rows have stopped and weighed the networks, draw the
         networks anew and train each on every row for the epochs early stopping

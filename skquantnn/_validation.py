@@ -150,7 +150,7 @@ def middle_boundary(dates, start, stop):
     return int(inside[np.argmin(np.abs(inside - middle))])
 
 
-def block_rows(n_samples, n_blocks, dates=None):
+def block_rows(n_samples, n_blocks, dates=None, gap=0):
     """Cut the rows into ``n_blocks`` contiguous blocks of about equal size, on a
     panel at date boundaries (no date in two blocks).
 
@@ -159,16 +159,22 @@ def block_rows(n_samples, n_blocks, dates=None):
     n_samples : int
     n_blocks : int
     dates : ndarray of shape (n_samples,), default=None
+    gap : int, default=0
+        The embargo on either side of a held-out block (see :func:`embargo`).
 
     Returns
     -------
     list of slice or None
-        None when a block would have fewer than ``MIN_BLOCK_ROWS`` rows.
+        None when a block would have fewer than ``MIN_BLOCK_ROWS`` rows, or a
+        network holding one out (with its embargo) would train on fewer.
     """
     cuts = [date_boundary(dates, round(j * n_samples / n_blocks))
             for j in range(n_blocks)] + [n_samples]
     blocks = [slice(a, b) for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
     if n_blocks < 2 or any(b.stop - b.start < MIN_BLOCK_ROWS for b in blocks):
+        return None
+    dropped = [embargo(dates, b, gap, n_samples) for b in blocks]
+    if any(n_samples - (d.stop - d.start) < MIN_BLOCK_ROWS for d in dropped):
         return None
     return blocks
 

@@ -48,6 +48,10 @@ def test_block_rows_cut_at_dates_into_equal_blocks():
     # a block of fewer than 10 rows: no blocks
     assert block_rows(49, 5) is None
     assert block_rows(50, 5) == [slice(10 * j, 10 * (j + 1)) for j in range(5)]
+    # blocks of 12 rows: the middle one with an embargo of 19 rows on either side
+    # leaves its network 10 rows to train on, with 20 rows 8: no blocks
+    assert block_rows(60, 5, gap=19) is not None
+    assert block_rows(60, 5, gap=20) is None
 
 
 def test_embargo_drops_the_gap_on_both_sides_of_a_block():
@@ -183,6 +187,27 @@ def test_auto_is_blocks_on_a_series_whose_tail_cannot_weigh(panel):
     # with a fixed weight nothing needs weighing: the tail (every row trains)
     np.testing.assert_array_equal(fit(90, shrinkage=0.5),
                                   fit(90, shrinkage=0.5, cross_fit="tail"))
+    # overlapping targets: 90 rows with validation_gap=4 are 18 observations,
+    # too few to weigh even on every row, so no blocks either (the networks'
+    # training shows which rows they held out)
+    def curve(**params):
+        return NumpyMLPRegressor(**kw, validation_gap=4, **params).fit(
+            values.iloc[:90], target.iloc[:90]).loss_curve_
+
+    assert curve() == curve(cross_fit="tail")
+    assert curve() != curve(cross_fit="blocks")
+
+
+def test_blocks_whose_embargo_leaves_too_few_rows_fall_back_to_the_tail(panel):
+    # 99 rows, blocks of 20 rows and an embargo of 40 on either side: the middle
+    # block's network would train on no row at all
+    X, y = panel
+    values, target = X.reset_index(drop=True).iloc[:99], y.reset_index(drop=True)[:99]
+    kw = dict(hidden_layer_sizes=(8,), n_networks=3, max_iter=20, random_state=0,
+              validation_gap=40, shrinkage=None)
+    blocks = NumpyMLPRegressor(cross_fit="blocks", **kw).fit(values, target)
+    tail = NumpyMLPRegressor(cross_fit="tail", **kw).fit(values, target)
+    np.testing.assert_array_equal(blocks.predict(values), tail.predict(values))
 
 
 def test_a_short_series_gives_its_networks_a_weight():
