@@ -25,7 +25,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from skquantnn._cross_fit import block_parts, held_out_forecast, tail_parts
+from skquantnn._cross_fit import (
+    block_parts,
+    check_watched_weights,
+    held_out_forecast,
+    tail_parts,
+)
 from skquantnn._embedding import HiddenInputs, quantile_edges
 from skquantnn._epochs import train
 from skquantnn._fit_state import History
@@ -292,7 +297,7 @@ def plan_fit(settings, X, Y, sample_weight, incremental, kept=None, inputs=None,
     blocks = None
     if by_blocks and stochastic and stopping is not False and settings.n_networks >= 2:
         blocks = block_rows(len(X), round(1 / settings.validation_fraction), dates,
-                            settings.validation_gap)
+                            settings.validation_gap, sw)
     if blocks is not None:
         train_rows, stop_rows, weigh_rows = slice(0, len(X)), None, None
     sw_train = None if sw is None else sw[train_rows]
@@ -374,6 +379,7 @@ def train_parts(settings, net, start, plan, X, Y, sample_weight, rng, incrementa
             theta, history = train_lbfgs(settings, net, start, *rows(plan.train_rows))
             optimizer = None
         else:
+            check_watched_weights(stopping)
             theta, optimizer, history = train(
                 settings, net, start, train_data, stopping, rng, incremental)
         shrinkage = _shrinkage(settings, theta, net, weighing, n_outputs,

@@ -14,7 +14,7 @@ that never trained on it.
 
 import numpy as np
 
-from skquantnn._training import MemberRows
+from skquantnn._training import KEPT, MemberRows
 from skquantnn._validation import embargo
 
 
@@ -124,3 +124,24 @@ def block_parts(plan, rows, n_networks, gap, dates):
                 for j in np.unique(held)]
     weighing = rows(slice(plan.blocks[held.min()].start, len(X)))
     return MemberRows(X, T, sw, member_rows), stopping, weighing, judges
+
+
+def check_watched_weights(stopping):
+    """Raise a ValueError naming ``sample_weight`` when rows early stopping watches
+    weigh 0 in all: no network could be judged on them.
+
+    Parameters
+    ----------
+    stopping : tuple ``(X, T, sample_weight)``, list of ``(members, rows)`` or None
+        The watched rows, as :func:`tail_parts` and :func:`block_parts` give them.
+    """
+    parts = stopping if isinstance(stopping, list) else [(None, stopping)]
+    for _, part in parts:
+        if part is None or part[2] is None:
+            continue
+        if not part[2].sum() > 0:
+            raise ValueError(
+                f"sample_weight: the {len(part[2])} rows held out to stop networks "
+                "early (the last rows of a series, or one of the blocks, see "
+                "cross_fit) all weigh 0, so no network can be judged on them. Give "
+                f"some of them weight, or set early_stopping=False. {KEPT}")

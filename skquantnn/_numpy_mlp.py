@@ -221,7 +221,8 @@ class NumpyMLPRegressor(RegressorMixin, BaseEstimator):
         could not weigh the networks, and all its rows can (from 50 rows, blocks
         of 10; with ``validation_gap``, when its rows make 20 observations, see
         ``shrinkage``). Blocks of fewer than 10 rows, or whose embargo would
-        leave a network fewer than 10 rows to train on, fall back to the tail;
+        leave a network fewer than 10 rows to train on (rows of weight 0 do not
+        count), fall back to the tail;
         one network, ``"lbfgs"`` or no early stopping always use the tail.
     refit : "auto" or bool, default="auto"
         Once the held-out rows have stopped and weighed the networks, draw the

@@ -150,7 +150,7 @@ def middle_boundary(dates, start, stop):
     return int(inside[np.argmin(np.abs(inside - middle))])
 
 
-def block_rows(n_samples, n_blocks, dates=None, gap=0):
+def block_rows(n_samples, n_blocks, dates=None, gap=0, sample_weight=None):
     """Cut the rows into ``n_blocks`` contiguous blocks of about equal size, on a
     panel at date boundaries (no date in two blocks).
 
@@ -161,6 +161,8 @@ def block_rows(n_samples, n_blocks, dates=None, gap=0):
     dates : ndarray of shape (n_samples,), default=None
     gap : int, default=0
         The embargo on either side of a held-out block (see :func:`embargo`).
+    sample_weight : ndarray of shape (n_samples,), default=None
+        Rows of weight 0 do not count.
 
     Returns
     -------
@@ -171,10 +173,16 @@ def block_rows(n_samples, n_blocks, dates=None, gap=0):
     cuts = [date_boundary(dates, round(j * n_samples / n_blocks))
             for j in range(n_blocks)] + [n_samples]
     blocks = [slice(a, b) for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
-    if n_blocks < 2 or any(b.stop - b.start < MIN_BLOCK_ROWS for b in blocks):
+    counted = np.r_[0, np.cumsum(np.ones(n_samples) if sample_weight is None
+                                 else sample_weight > 0)]
+
+    def rows(part):
+        return counted[part.stop] - counted[part.start]
+
+    if n_blocks < 2 or any(rows(b) < MIN_BLOCK_ROWS for b in blocks):
         return None
     dropped = [embargo(dates, b, gap, n_samples) for b in blocks]
-    if any(n_samples - (d.stop - d.start) < MIN_BLOCK_ROWS for d in dropped):
+    if any(counted[-1] - rows(d) < MIN_BLOCK_ROWS for d in dropped):
         return None
     return blocks
 

@@ -138,3 +138,20 @@ def test_failed_fit_keeps_the_previous_model(make, warm_start):
     with pytest.raises(ValueError):
         model.fit(X_OK * 1e300, Y_OK)  # fails during training, not validation
     np.testing.assert_array_equal(model.predict(X_OK), before)
+
+
+def test_held_out_rows_of_weight_zero_are_a_clear_error():
+    # early stopping watches the last rows; if they all weigh 0 no network can be
+    # judged there (it was a ZeroDivisionError deep in the epoch loop)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 3))
+    y = X[:, 0] ** 2 + 0.3 * rng.normal(size=300)
+    weights = np.r_[np.ones(240), np.zeros(60)]
+    model = NumpyMLPRegressor(max_iter=20, random_state=0).fit(X, y)
+    before = model.predict(X)
+    with pytest.raises(ValueError, match="sample_weight: the 30 rows held out"):
+        model.fit(X, y, sample_weight=weights)
+    np.testing.assert_array_equal(model.predict(X), before)
+    # without early stopping nothing is watched, and the fit goes through
+    NumpyMLPRegressor(max_iter=20, early_stopping=False, random_state=0).fit(
+        X, y, sample_weight=weights)

@@ -52,6 +52,11 @@ def test_block_rows_cut_at_dates_into_equal_blocks():
     # leaves its network 10 rows to train on, with 20 rows 8: no blocks
     assert block_rows(60, 5, gap=19) is not None
     assert block_rows(60, 5, gap=20) is None
+    # rows of weight 0 do not count: a block of 10 with one of them is too short
+    weights = np.ones(50)
+    assert block_rows(50, 5, sample_weight=weights) is not None
+    weights[3] = 0.0
+    assert block_rows(50, 5, sample_weight=weights) is None
 
 
 def test_embargo_drops_the_gap_on_both_sides_of_a_block():
