@@ -5,7 +5,7 @@ on."""
 
 import numpy as np
 import pandas as pd
-from series_data import R, finish, har, lags
+from series_data import R, arrays, finish, har, lags
 
 from skquantnn.datasets import REAL_SERIES
 
@@ -18,36 +18,27 @@ def macro():
 
 
 # ---------------------------------------------------------------- design
-def macro_infl_chg():
+def _macro_change(column):
+    """Next quarter's change of ``column`` from its two last changes and the
+    lagged levels of inflation, unemployment and the T-bill rate, and GDP growth."""
     d = macro()
-    dinfl = d["infl"].diff()
-    f = pd.DataFrame(
-        {
-            **lags(dinfl, "dinfl", [1, 2]),
-            "infl": d["infl"].shift(1),
-            "unemp": d["unemp"].shift(1),
-            "tbill": d["tbilrate"].shift(1),
-            "gdp_g": 400 * np.log(d["realgdp"]).diff().shift(1),
-            "target": dinfl,
-        }
+    change = d[column].diff()
+    return arrays(
+        change,
+        **lags(change, "d", [1, 2]),
+        infl=d["infl"].shift(1),
+        unemp=d["unemp"].shift(1),
+        tbill=d["tbilrate"].shift(1),
+        gdp_g=400 * np.log(d["realgdp"]).diff().shift(1),
     )
-    return finish(f)
+
+
+def macro_infl_chg():
+    return _macro_change("infl")
 
 
 def macro_unemp_chg():
-    d = macro()
-    du = d["unemp"].diff()
-    f = pd.DataFrame(
-        {
-            **lags(du, "du", [1, 2]),
-            "infl": d["infl"].shift(1),
-            "unemp": d["unemp"].shift(1),
-            "tbill": d["tbilrate"].shift(1),
-            "gdp_g": 400 * np.log(d["realgdp"]).diff().shift(1),
-            "target": du,
-        }
-    )
-    return finish(f)
+    return _macro_change("unemp")
 
 
 def wti_weekly():
@@ -56,14 +47,9 @@ def wti_weekly():
     p = wti.load()["DCOILWTICO"].replace(0, np.nan).dropna()
     p = p[p > 0].resample("W-FRI").last()
     r = 100 * np.log(p).diff()
-    f = pd.DataFrame(
-        {
-            **lags(r, "r", [1, 2, 3, 4]),
-            "vol4": r.abs().shift(1).rolling(4).mean(),
-            "target": r,
-        }
+    return arrays(
+        r, **lags(r, "r", [1, 2, 3, 4]), vol4=r.abs().shift(1).rolling(4).mean()
     )
-    return finish(f)
 
 
 def nasdaq_rv():
@@ -74,15 +60,9 @@ def nasdaq_rv():
         (np.log(raw["High"]) - np.log(raw["Low"])) ** 2 / (4 * np.log(2)) + 1e-10
     )
     ret = np.log(raw["Adj Close"]).diff()
-    f = pd.DataFrame(
-        {
-            **har(rv, "rv"),
-            "ret": ret.shift(1),
-            "ret5": ret.rolling(5).sum().shift(1),
-            "target": rv,
-        }
+    return arrays(
+        rv, **har(rv, "rv"), ret=ret.shift(1), ret5=ret.rolling(5).sum().shift(1)
     )
-    return finish(f)
 
 
 def credit_chg():
@@ -91,15 +71,9 @@ def credit_chg():
     raw = default.load()
     s = raw["BAA"] - raw["AAA"]
     ds = s.diff()
-    f = pd.DataFrame(
-        {
-            **lags(ds, "ds", [1, 2, 3]),
-            "level": s.shift(1),
-            "aaa": raw["AAA"].shift(1),
-            "target": ds,
-        }
+    return arrays(
+        ds, **lags(ds, "ds", [1, 2, 3]), level=s.shift(1), aaa=raw["AAA"].shift(1)
     )
-    return finish(f)
 
 
 def _ff():
@@ -125,50 +99,43 @@ def ff_factor(name, last=None):
 
 def macro_levels_cons():
     d = R("AER", "USMacroG")
+
     def g(c):
         return 400 * np.log(d[c]).diff()
+
     cons = g("consumption")
-    f = pd.DataFrame(
-        {
-            **lags(cons, "cons", [1, 2]),
-            "gdp_g": g("gdp").shift(1),
-            "infl": d["inflation"].shift(1),
-            "unemp": d["unemp"].shift(1),
-            "tbill": d["tbill"].shift(1),
-            "target": cons,
-        }
+    return arrays(
+        cons,
+        **lags(cons, "cons", [1, 2]),
+        gdp_g=g("gdp").shift(1),
+        infl=d["inflation"].shift(1),
+        unemp=d["unemp"].shift(1),
+        tbill=d["tbill"].shift(1),
     )
-    return finish(f)
 
 
 def swm_production():
     d = R("AER", "USMacroSWM")
     prod = 1200 * np.log(d["production"]).diff()
     infl = 1200 * np.log(d["cpi"]).diff()
-    f = pd.DataFrame(
-        {
-            **lags(prod, "prod", [1, 2, 3]),
-            **lags(infl, "infl", [1, 2]),
-            "oil": d["oil"].fillna(0).shift(1),
-            "prod12": prod.shift(1).rolling(12).mean(),
-            "target": prod,
-        }
+    return arrays(
+        prod,
+        **lags(prod, "prod", [1, 2, 3]),
+        **lags(infl, "infl", [1, 2]),
+        oil=d["oil"].fillna(0).shift(1),
+        prod12=prod.shift(1).rolling(12).mean(),
     )
-    return finish(f)
 
 
 def capm_food():
     d = R("Ecdat", "Capm")
     ex = d["rfood"] - d["rf"]
-    f = pd.DataFrame(
-        {
-            **lags(ex, "food", [1, 2]),
-            **{f"{c}_l1": d[c].shift(1) for c in ("rdur", "rcon", "rmrf", "rf")},
-            "food12": ex.shift(1).rolling(12).mean(),
-            "target": ex,
-        }
+    return arrays(
+        ex,
+        **lags(ex, "food", [1, 2]),
+        **{f"{c}_l1": d[c].shift(1) for c in ("rdur", "rcon", "rmrf", "rf")},
+        food12=ex.shift(1).rolling(12).mean(),
     )
-    return finish(f)
 
 
 def shipped(name):
