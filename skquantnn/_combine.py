@@ -220,11 +220,11 @@ class FitPlan:
     panel: bool = False
 
 
-def rows_per_observation(settings, dates):
+def rows_per_observation(settings, panel):
     """Consecutive held-out rows that count as one observation when the networks
     are weighed: ``validation_gap + 1`` on a series (targets that overlap in
     time), 1 on a panel (whose held-out rows are whole dates)."""
-    return 1 if is_panel(dates) else settings.validation_gap + 1
+    return 1 if panel else settings.validation_gap + 1
 
 
 def choose_inputs(settings, X, T, sample_weight):
@@ -285,15 +285,16 @@ def plan_fit(settings, X, Y, sample_weight, incremental, kept=None, inputs=None,
     stochastic = settings.solver != "lbfgs" and not incremental
     stopping = settings.early_stopping if stochastic else False
     weighing = settings.shrinkage == "auto" and not incremental
+    panel = is_panel(dates)
     train_rows, stop_rows, weigh_rows = split_rows(
         len(X), stopping, weighing, settings.validation_fraction,
         settings.validation_gap, dates)
     # "auto": blocks on a panel, and on a series whose tail is too short to weigh
     # the networks while all its rows are not
-    short = (weighing and weigh_rows is None and len(X) / rows_per_observation(
-        settings, dates) >= MIN_HELD_OUT_ROWS)
+    short = (weighing and weigh_rows is None
+             and len(X) / rows_per_observation(settings, panel) >= MIN_HELD_OUT_ROWS)
     by_blocks = settings.cross_fit == "blocks" or (settings.cross_fit == "auto" and (
-        is_panel(dates) or short))
+        panel or short))
     blocks = None
     if by_blocks and stochastic and stopping is not False and settings.n_networks >= 2:
         blocks = block_rows(len(X), round(1 / settings.validation_fraction), dates,
@@ -320,7 +321,7 @@ def plan_fit(settings, X, Y, sample_weight, incremental, kept=None, inputs=None,
     if inputs is None:
         inputs = choose_inputs(settings, X[train_rows], T[train_rows], sw_train)
     return FitPlan(train_rows, stop_rows, weigh_rows, linear, T, inputs, blocks,
-                   is_panel(dates))
+                   panel)
 
 
 def train_parts(settings, net, start, plan, X, Y, sample_weight, rng, incremental,
@@ -384,7 +385,7 @@ def train_parts(settings, net, start, plan, X, Y, sample_weight, rng, incrementa
                 settings, net, start, train_data, stopping, rng, incremental)
         shrinkage = _shrinkage(settings, theta, net, weighing, n_outputs,
                                incremental, kept, judges,
-                               rows_per_observation(settings, dates))
+                               rows_per_observation(settings, plan.panel))
     train_rows = plan.train_rows
     if settings.skip_connection and train_rows.stop - train_rows.start < len(X):
         # refit on every row: the held-out tail is the most recent past
