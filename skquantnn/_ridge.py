@@ -312,8 +312,9 @@ def fit_skip(X, Y, sample_weight=None, dates=None, prior_variance=None, gap=0):
     intercept : ndarray of shape (n_outputs,)
     alpha : float
     """
-    if is_panel(dates) or gap > 0:
-        codes = dates if is_panel(dates) else np.arange(len(X))
+    panel = is_panel(dates)
+    if panel or gap > 0:
+        codes = dates if panel else np.arange(len(X))
         alpha = ridge_date_folds(X, Y, codes, sample_weight, gap=gap)
         coef, intercept = ridge_solve(X, Y, alpha, sample_weight)
     else:
@@ -322,7 +323,7 @@ def fit_skip(X, Y, sample_weight=None, dates=None, prior_variance=None, gap=0):
         floor = prior_floor(X, Y, coef, intercept, sample_weight, prior_variance)
         if alpha < floor:
             penalties = np.full(X.shape[1], floor)
-            if not is_panel(dates):
+            if not panel:
                 # a series' own previous value keeps the cross-validated penalty
                 penalties[target_lags(X, Y)] = alpha
             alpha = floor
