@@ -36,7 +36,8 @@ _ACTIVATION_NAMES = set(ACTIVATIONS) | set(ACTIVATION_ALIASES)
 #: The settings that make :class:`NumpyMLPRegressor` the network of
 #: scikit-learn's ``MLPRegressor`` (and of this package's first release): one
 #: network on the raw target and every input as it is, no skip connection, no
-#: clipping, no shrinkage, no early stopping.
+#: clipping, no shrinkage, no early stopping, no refit; the hidden layers stay
+#: the tutorial's (64, 32) unless ``hidden_layer_sizes=(100,)`` is passed too.
 #: ``NumpyMLPRegressor(**SKLEARN_MLP_PARAMS)``.
 SKLEARN_MLP_PARAMS = {
     "n_networks": 1,
@@ -119,8 +120,9 @@ class NumpyMLPRegressor(FittedNetworks, RegressorMixin, BaseEstimator):
         scikit-learn's term. Intercepts are not penalised. The data term it is
         added to is the plain mean squared error, twice scikit-learn's, so the
         same ``alpha`` weighs half as much against the fit: ``alpha=2a`` here
-        with ``epsilon`` doubled (and SGD's ``learning_rate_init`` halved) is
-        scikit-learn's ``alpha=a``, step for step, on a loss twice its own.
+        with ``epsilon`` and ``tol`` doubled (and SGD's ``learning_rate_init``
+        halved) is scikit-learn's ``alpha=a``, step for step, on a loss twice
+        its own (on one output; see the README's "Differences" for several).
     l1_alpha : float, default=0.0
         L1 penalty: ``l1_alpha * |W|_1 / n_samples`` is added to the loss.
     dropout : float in [0, 1), default=0.0
@@ -133,7 +135,9 @@ class NumpyMLPRegressor(FittedNetworks, RegressorMixin, BaseEstimator):
     batch_size : int or "auto", default="auto"
         Rows per mini-batch; ``"auto"`` is ``min(200, n_samples)``.
     learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
-        Learning-rate schedule of ``solver="sgd"``, as in scikit-learn.
+        Learning-rate schedule of ``solver="sgd"``, as in scikit-learn;
+        ``"adaptive"`` stops once the rate is at most 5e-7 (scikit-learn's 1e-6
+        on a loss half ours).
     learning_rate_init : float, default=1e-3
         Initial step size of ``"sgd"`` and ``"adam"``.
     power_t : float, default=0.5

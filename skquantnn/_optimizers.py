@@ -75,6 +75,14 @@ class _Optimizer:
         return True
 
 
+#: Where SGD's ``"adaptive"`` schedule stops: scikit-learn's 1e-6, halved because
+#: the loss is twice scikit-learn's (the plain mean squared error, not half of
+#: it), so that a step ``lr * g`` here is scikit-learn's step at ``2 * lr``.
+#: With SGD's ``learning_rate_init`` halved, the schedule then stops at the
+#: plateau where scikit-learn's does.
+MIN_ADAPTIVE_LEARNING_RATE = 0.5e-6
+
+
 class SGDOptimizer(_Optimizer):
     """Stochastic gradient descent with (Nesterov) momentum.
 
@@ -87,7 +95,8 @@ class SGDOptimizer(_Optimizer):
     lr_schedule : {"constant", "invscaling", "adaptive"}
         ``"invscaling"``: ``learning_rate = learning_rate_init / (t + 1) ** power_t``
         after each epoch, ``t`` the number of samples seen. ``"adaptive"``: divide
-        by 5 each time the loss stops improving, stop below 1e-6.
+        by 5 each time the loss stops improving, stop once it is at most
+        ``MIN_ADAPTIVE_LEARNING_RATE``.
     momentum : float
         Momentum ``mu`` in ``v = mu * v - lr * g``.
     nesterov : bool
@@ -135,7 +144,7 @@ class SGDOptimizer(_Optimizer):
         """Return True to stop; the ``"adaptive"`` schedule first shrinks the rate."""
         if self.lr_schedule != "adaptive":
             return super().trigger_stopping(msg, verbose)
-        if self.learning_rate <= 1e-6:
+        if self.learning_rate <= MIN_ADAPTIVE_LEARNING_RATE:
             if verbose:
                 print(msg + " Learning rate too small. Stopping.")
             return True

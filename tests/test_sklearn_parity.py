@@ -2,9 +2,11 @@
 
 Trained on twice scikit-learn's loss (ours is the plain mean squared error,
 scikit-learn's half of it: the penalty and Adam's epsilon double, SGD's step
-halves), it takes the same steps; ``coefs_`` and ``intercepts_`` are the network;
-the fitted attributes count as scikit-learn's over warm starts and
-``partial_fit``; Ctrl-C and warnings behave as scikit-learn's.
+halves), it takes the same steps (on ``k`` outputs, scaled by ``2 / k``: see
+``at_sklearns_scale``); ``coefs_`` and ``intercepts_`` are the network; the
+fitted attributes count as scikit-learn's over warm starts and ``partial_fit``;
+Ctrl-C keeps what scikit-learn's keeps. Warnings point at the user's call (where
+scikit-learn's point at its own module).
 """
 
 import warnings
@@ -26,11 +28,16 @@ def ours(**kwargs):
 
 
 def at_sklearns_scale(alpha=1e-4, epsilon=1e-8, tol=1e-4, learning_rate_init=1e-3,
-                      **kwargs):
-    """The arguments that make ours minimise exactly twice scikit-learn's loss."""
+                      n_outputs=1, **kwargs):
+    """The arguments that make ours take scikit-learn's steps: on one output, its
+    loss is exactly twice scikit-learn's. With ``k`` outputs scikit-learn's
+    gradient is that of the squared error summed over them (its reported loss
+    averages them), ours of the mean: ours is ``2 / k`` times its gradient."""
     sgd = kwargs.get("solver") == "sgd"
-    return dict(alpha=2 * alpha, epsilon=2 * epsilon, tol=2 * tol,
-                learning_rate_init=learning_rate_init / (2 if sgd else 1), **kwargs)
+    ratio = 2 / n_outputs
+    return dict(alpha=ratio * alpha, epsilon=ratio * epsilon, tol=2 * tol,
+                learning_rate_init=learning_rate_init / (ratio if sgd else 1),
+                **kwargs)
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +87,100 @@ def test_trajectory_from_sklearns_weights(data, activation, solver):
     np.testing.assert_allclose(model.predict(X), ref.predict(X), rtol=1e-9)
     np.testing.assert_allclose(model.loss_curve_[-8:],
                                2 * np.array(ref.loss_curve_[-8:]), rtol=1e-9)
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_trajectory_with_several_outputs(data, solver):
+    # scikit-learn's step on k outputs is k times its loss's gradient (its issue
+    # #8349): ours follows it with alpha and epsilon times 2/k, SGD's rate k/2
+    X, y = data
+    Y = np.c_[y, np.cos(X[:, 3]), X[:, 0] * X[:, 1]]
+    kw = dict(SETTINGS, solver=solver, max_iter=12, learning_rate_init=0.01)
+    ref = MLPRegressor(**kw).fit(X, Y)
+    model = ours(**at_sklearns_scale(**kw, n_outputs=3)).fit(X, Y)
+    for a, b in zip(model.coefs_ + model.intercepts_, ref.coefs_ + ref.intercepts_,
+                    strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+    assert (model.n_iter_, model.t_) == (ref.n_iter_, ref.t_)
+    # the one-output scaling is another trajectory
+    other = ours(**at_sklearns_scale(**kw)).fit(X, Y)
+    assert not np.allclose(other.coefs_[0], ref.coefs_[0], rtol=1e-3)
+
+
+@pytest.mark.parametrize("learning_rate_init", [1e-3, 1e-2])
+def test_adaptive_schedule_stops_at_sklearns_plateau(data, learning_rate_init):
+    # every epoch a plateau (tol far above any gain): the rate falls by 5 every
+    # third epoch until scikit-learn's 1e-6, here half of it on half the rate
+    X, y = data
+    kw = dict(SETTINGS, solver="sgd", learning_rate="adaptive", tol=10.0,
+              n_iter_no_change=2, max_iter=100, learning_rate_init=learning_rate_init)
+    ref = MLPRegressor(**kw).fit(X, y)
+    model = ours(**at_sklearns_scale(**kw)).fit(X, y)
+    assert ref.n_iter_ < 100
+    assert model.n_iter_ == ref.n_iter_
+    assert model._optimizer.learning_rate == ref._optimizer.learning_rate / 2
+    np.testing.assert_allclose(model.predict(X), ref.predict(X), rtol=1e-9)
+
+
+@pytest.mark.parametrize("learning_rate", ["constant", "invscaling", "adaptive"])
+def test_warm_started_schedules_follow_sklearn(data, learning_rate):
+    # scikit-learn tests this only on its classifier (test_learning_rate_warmstart):
+    # a warm-started fit starts the schedule afresh from learning_rate_init
+    X, y = data
+    kw = dict(SETTINGS, solver="sgd", learning_rate=learning_rate, max_iter=5,
+              learning_rate_init=0.01, warm_start=True)
+    ref, model = MLPRegressor(**kw), ours(**at_sklearns_scale(**kw))
+    for _ in range(2):
+        ref.fit(X, y)
+        model.fit(X, y)
+        assert model._optimizer.learning_rate == ref._optimizer.learning_rate / 2
+        np.testing.assert_allclose(model.predict(X), ref.predict(X), rtol=1e-9)
+
+
+def test_lbfgs_follows_sklearn(data):
+    # twice the objective and its gradient (tol, scikit-learn's gtol, doubled):
+    # the same iterates, up to rounding that long runs of line searches amplify
+    X, y = data
+    kw = dict(SETTINGS, solver="lbfgs", max_iter=30)
+    ref = MLPRegressor(**kw).fit(X, y)
+    model = ours(**at_sklearns_scale(**kw)).fit(X, y)
+    assert model.n_iter_ == ref.n_iter_ == 30
+    np.testing.assert_allclose(model.loss_, 2 * ref.loss_, rtol=1e-9)
+    for a, b in zip(model.coefs_, ref.coefs_, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-7, atol=1e-9)
+
+
+def test_ctrl_c_mid_epoch_keeps_sklearns_updates(data, monkeypatch):
+    # interrupted at the 18th step of 5 per epoch: both keep the 17 updates made
+    import sklearn.neural_network._stochastic_optimizers as theirs
+
+    import skquantnn._optimizers as mine
+
+    X, y = data
+    kw = dict(hidden_layer_sizes=(8,), batch_size=30, max_iter=50,
+              learning_rate_init=0.01, random_state=0)
+    fitted = {}
+    for name, module, est in [("sklearn", theirs, MLPRegressor(**kw)),
+                              ("ours", mine, ours(**at_sklearns_scale(**kw)))]:
+        steps = [0]
+        original = module.AdamOptimizer.update_params
+
+        def update_params(self, *args, original=original, steps=steps):
+            steps[0] += 1
+            if steps[0] == 18:
+                raise KeyboardInterrupt
+            return original(self, *args)
+
+        monkeypatch.setattr(module.AdamOptimizer, "update_params", update_params)
+        with pytest.warns(UserWarning, match="Training interrupted by user"):
+            fitted[name] = est.fit(X, y)
+    ref, model = fitted["sklearn"], fitted["ours"]
+    assert (model.n_iter_, model.t_) == (ref.n_iter_, ref.t_) == (3, 3 * len(X))
+    for a, b in zip(model.coefs_ + model.intercepts_, ref.coefs_ + ref.intercepts_,
+                    strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+    three = MLPRegressor(**dict(kw, max_iter=3)).fit(X, y)
+    assert not np.allclose(three.coefs_[0], ref.coefs_[0])
 
 
 def test_coefs_are_the_network(data):
