@@ -37,11 +37,14 @@ bundles R's data sets (``pip install skquantnn[bench]``); nothing is downloaded.
 
 ``--params JSON`` sets parameters of the default (a variant of it, for instance
 ``--params '{"n_networks": 8}'``), so that a change to the recipe is judged on
-the same series before it becomes the default.
+the same series before it becomes the default. ``--n-splits`` changes the
+protocol itself (``TimeSeriesSplit(n_splits=10)`` halves the first training
+window: a check that the goal does not hang on one choice of folds).
 
     python benchmarks/bench_more_series.py
         [--group design|holdout|fresh|check|last|final|all]
         [--models default,RidgeCV,HGB] [--random-state 0,1] [--params JSON]
+        [--n-splits 5]
 """
 
 import argparse
@@ -100,7 +103,11 @@ def main():
     parser.add_argument("--params", type=json.loads, default={},
                         help="JSON object of NumpyMLPRegressor parameters for the "
                              "default row (default: none, the defaults)")
+    parser.add_argument("--n-splits", type=int, default=5,
+                        help="folds of TimeSeriesSplit (default: 5)")
     args = parser.parse_args()
+    if args.n_splits < 2:
+        parser.error("--n-splits must be at least 2")
     if not isinstance(args.params, dict):
         parser.error("--params must be a JSON object")
     try:
@@ -120,10 +127,12 @@ def main():
         columns += ["HGB finds more"] + ["default gains"] * ("default" in names)
     if args.params:
         print(f"default: {default!r}\n")
+    if args.n_splits != 5:
+        print(f"TimeSeriesSplit(n_splits={args.n_splits})\n")
     print(f"| group | series | rows | {' | '.join(columns)} | fit s |")
     print("|---|---|---:|" + "---:|" * len(columns) + "---:|")
     tally = {"goal": [], "found": [], "gain": []}
-    cv = TimeSeriesSplit(n_splits=5)
+    cv = TimeSeriesSplit(n_splits=args.n_splits)
     for group, series in chosen.items():
         for name, load in series.items():
             X, y = load()
