@@ -431,7 +431,11 @@ class KerasMLPRegressor(RegressorMixin, BaseWrapper):
             Features, rows in time order.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative row weights; each batch's loss is their weighted mean.
+            Non-negative row weights, rescaled to mean 1 over the training rows
+            and over the validation rows apart: ``val_loss`` in ``history_`` is
+            the weighted mean over the validation rows, and the training loss
+            over the training rows (per batch, Keras divides by the batch's
+            rows). Multiplying every weight by a constant changes nothing.
         **kwargs
             ``keras.Model.fit`` arguments (see ``training_loop``).
 

@@ -196,17 +196,28 @@ def training_batches(X, Y, sample_weight, validation_split, validation_gap,
     validation : tuple of ndarray or None
         ``(X, Y[, sample_weight])`` of the validation tail.
     """
-    arrays = (X, Y)
+    head = tail = slice(None)
+    if validation_split:
+        head, tail = chronological_split(len(X), validation_split, validation_gap,
+                                         dates, as_keras=True)
+    train, validation = (X[head], Y[head]), (X[tail], Y[tail])
     if sample_weight is not None:
-        # Keras averages weighted losses over the batch size; weights rescaled to
-        # mean 1 make each batch's loss their weighted mean instead.
-        arrays += (sample_weight * (len(sample_weight) / sample_weight.sum()),)
-    if not validation_split:
-        return ShuffledBatches(arrays, batch_size, shuffle, seed), None
-    head, tail = chronological_split(len(X), validation_split, validation_gap,
-                                     dates)
-    return (ShuffledBatches(tuple(a[head] for a in arrays), batch_size, shuffle, seed),
-            tuple(a[tail] for a in arrays))
+        train += (mean_one(sample_weight[head]),)
+        validation += (mean_one(sample_weight[tail]),)
+    batches = ShuffledBatches(train, batch_size, shuffle, seed)
+    return batches, validation if validation_split else None
+
+
+def mean_one(sample_weight):
+    """Weights rescaled to mean 1 (all zeros kept as they are).
+
+    Keras divides a batch's weighted loss by its number of rows, not by its
+    weights' sum: with weights of mean 1 over the training rows an epoch's loss
+    is their weighted mean, and over the validation rows ``val_loss`` is theirs
+    exactly (Keras's ``evaluate`` sums over batches and divides by the rows).
+    """
+    total = sample_weight.sum()
+    return sample_weight * (len(sample_weight) / total) if total > 0 else sample_weight
 
 
 def target_scaling(Y, sample_weight, validation_split, validation_gap, dates=None):
@@ -230,6 +241,6 @@ def target_scaling(Y, sample_weight, validation_split, validation_gap, dates=Non
     rows = slice(None)
     if validation_split:
         rows, _ = chronological_split(len(Y), validation_split, validation_gap,
-                                      dates)
+                                      dates, as_keras=True)
     weights = None if sample_weight is None else sample_weight[rows]
     return weighted_mean_scale(Y[rows].astype(np.float64), weights)

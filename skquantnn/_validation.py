@@ -46,11 +46,14 @@ def check_hidden_layer_sizes(hidden_layer_sizes):
 
 
 def chronological_split(n_samples, validation_fraction, validation_gap=0,
-                        dates=None):
+                        dates=None, *, as_keras=False):
     """Split row positions into a training head and a validation tail.
 
     The validation set is the LAST ``ceil(validation_fraction * n_samples)`` rows in
-    the order given, as Keras's ``validation_split`` does, and ``validation_gap``
+    the order given (scikit-learn's count for a ``test_size``; with ``as_keras``,
+    ``n_samples - floor(n_samples * (1 - validation_fraction))``, Keras's count,
+    which floating-point rounding makes one more at some sizes: 28 of 90 rows
+    at 0.3), as Keras's ``validation_split`` takes them, and ``validation_gap``
     rows just before it are dropped (an embargo), so that no training row is closer
     in time to the validation rows than the gap. On a panel (``dates`` given) the
     tail grows to the first row of its first date and ``validation_gap`` counts
@@ -65,6 +68,9 @@ def chronological_split(n_samples, validation_fraction, validation_gap=0,
     dates : ndarray of shape (n_samples,), default=None
         Non-decreasing date codes of the rows (see ``_panel.in_date_order``);
         None for a time series.
+    as_keras : bool, default=False
+        Count the rows as Keras does, and accept a single validation row (the
+        R^2 that early stopping watches otherwise needs two).
 
     Returns
     -------
@@ -76,15 +82,19 @@ def chronological_split(n_samples, validation_fraction, validation_gap=0,
     Raises
     ------
     ValueError
-        If fewer than 2 validation rows or fewer than 1 training row remain.
+        If fewer than 2 validation rows (with ``as_keras``, 1) or fewer than 1
+        training row remain.
     """
-    n_val = math.ceil(validation_fraction * n_samples)
-    if n_val < 2:
+    if as_keras:
+        n_val = n_samples - math.floor(n_samples * (1.0 - validation_fraction))
+    else:
+        n_val = math.ceil(validation_fraction * n_samples)
+    if n_val < 2 - as_keras:
         raise ValueError(
             f"The validation set is too small: validation_fraction="
             f"{validation_fraction} of {n_samples} rows gives {n_val} row(s), "
-            "at least 2 are needed. Increase 'validation_fraction' or the size of "
-            "your dataset."
+            f"at least {2 - as_keras} are needed. Increase 'validation_fraction' "
+            "or the size of your dataset."
         )
     start = date_boundary(dates, n_samples - n_val)
     n_train = gap_start(dates, start, validation_gap)

@@ -1,5 +1,6 @@
 """What a user of KerasMLPRegressor sees, on whichever backend Keras runs."""
 
+import math
 import os
 import pickle
 import random
@@ -118,6 +119,36 @@ def test_validation_split_is_the_chronological_tail(data):
     tail = slice(180, 240)
     expected = np.mean((model.predict(X[tail]) - y[tail]) ** 2)
     assert model.history_["val_loss"][-1] == pytest.approx(expected, rel=1e-4)
+
+
+@pytest.mark.one_backend  # row counts; the fit below runs on both backends
+def test_validation_split_counts_rows_as_keras():
+    # Keras's array_slicing.train_validation_split: floor(n * (1 - split))
+    # rows train; 90 rows at 0.3 hold out 28, not ceil(27.000...) = 27
+    from skquantnn._keras_support import training_batches
+
+    for n in range(20, 400, 7):
+        for split in (0.1, 0.2, 0.3, 0.7, 0.9):
+            X, Y = np.zeros((n, 1)), np.zeros((n, 1))
+            _, (X_val, *_) = training_batches(X, Y, None, split, 0, 32, False, 0)
+            assert len(X_val) == n - math.floor(n * (1.0 - split))
+    _, (X_val, *_) = training_batches(np.zeros((90, 1)), np.zeros((90, 1)), None,
+                                      0.3, 0, 32, False, 0)
+    assert len(X_val) == 28
+
+
+def test_a_weighted_val_loss_is_the_weighted_mean(data):
+    X, y = data
+    sw = np.random.RandomState(0).uniform(0.2, 3, len(y))
+    model = small(validation_split=0.25, shuffle=False, epochs=1, dtype="float64")
+    model.fit(X, y, sample_weight=sw)
+    tail = slice(180, 240)
+    errors = (model.predict(X[tail]) - y[tail]) ** 2
+    weighted = np.average(errors, weights=sw[tail])
+    assert model.history_["val_loss"][-1] == pytest.approx(weighted, rel=1e-6)
+    # not the unweighted mean, nor the weights' scale over every row
+    assert abs(weighted - errors.mean()) > 1e-3 * errors.mean()
+    assert abs(weighted * sw[tail].mean() / sw.mean() - weighted) > 1e-3 * weighted
 
 
 def test_validation_gap_rows_are_not_trained_on(data):
