@@ -137,6 +137,19 @@ def test_warm_started_schedules_follow_sklearn(data, learning_rate):
         np.testing.assert_allclose(model.predict(X), ref.predict(X), rtol=1e-9)
 
 
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_no_plateau_rule_with_an_infinite_patience(data, solver):
+    # scikit-learn's test_n_iter_no_change_inf, on its classifier: every epoch
+    # is a plateau (tol above any gain) and none stops the run
+    X, y = data
+    kw = dict(SETTINGS, solver=solver, tol=1.0, n_iter_no_change=np.inf,
+              max_iter=30, learning_rate_init=0.01)
+    ref = MLPRegressor(**kw).fit(X, y)
+    model = ours(**at_sklearns_scale(**kw)).fit(X, y)
+    assert model.n_iter_ == ref.n_iter_ == 30
+    np.testing.assert_allclose(model.predict(X), ref.predict(X), rtol=1e-9)
+
+
 def test_lbfgs_follows_sklearn(data):
     # twice the objective and its gradient (tol, scikit-learn's gtol, doubled):
     # the same iterates, up to rounding that long runs of line searches amplify
