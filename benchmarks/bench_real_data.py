@@ -39,7 +39,8 @@ MODELS = {
     "RidgeCV": RidgeCV(alphas=np.logspace(-3, 4, 30)),
     "scikit-learn MLPRegressor()": MLPRegressor(random_state=0),
     "NumpyMLPRegressor()": NumpyMLPRegressor(random_state=0),
-    "previous default": NumpyMLPRegressor(random_state=0, **SKLEARN_MLP_PARAMS),
+    "scikit-learn's network (**SKLEARN_MLP_PARAMS)": NumpyMLPRegressor(
+        random_state=0, **SKLEARN_MLP_PARAMS),
 }
 
 
