@@ -35,12 +35,12 @@ References
 """
 
 import math
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
-from sklearn.utils._param_validation import StrOptions, validate_params
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from skquantnn._forecast_tests import (
     LAGS_CONSTRAINT,
@@ -93,7 +93,9 @@ def oos_r2_score(
     :func:`sklearn.metrics.r2_score`, whose implicit benchmark is the mean of
     ``y_true`` itself (unknown at forecast time), the benchmark here is any
     forecast available when the forecast is made, typically the mean of the
-    training window. With ``y_benchmark = mean(y_true)`` the two coincide.
+    training window. With ``y_benchmark = mean(y_true)`` the two coincide (for
+    several outputs, ``r2_score(..., multioutput="variance_weighted")``: the
+    squared errors are pooled over outputs, not their R² averaged).
 
     To pool several walk-forward folds, concatenate their test targets,
     predictions and benchmarks (for instance each fold's training mean repeated
@@ -290,6 +292,7 @@ def clark_west_test(
         "lags": LAGS_CONSTRAINT,
         "loss": [StrOptions({"squared_error", "absolute_error"})],
         "harvey_correction": ["boolean"],
+        "horizon": [Interval(Integral, 1, None, closed="left")],
     },
     prefer_skip_nested_validation=True,
 )
@@ -301,6 +304,7 @@ def diebold_mariano_test(
     lags: int | None = None,
     loss: str = "squared_error",
     harvey_correction: bool = True,
+    horizon: int = 1,
 ) -> ForecastTestResult:
     """Diebold-Mariano (1995) test of equal predictive accuracy of two forecasts.
 
@@ -312,11 +316,14 @@ def diebold_mariano_test(
     constant, ``DM = mean(d) / sqrt(S / n)``.
 
     With ``harvey_correction=True`` (Harvey, Leybourne & Newbold, 1997) the
-    statistic is multiplied by ``sqrt((n + 1 - 2h + h(h - 1) / n) / n)`` with
-    forecast horizon ``h = 1``, i.e. by ``sqrt((n - 1) / n)``, and compared with
-    Student's t distribution with ``n - 1`` degrees of freedom. The factor is
-    applied to the HAC statistic whatever ``lags`` is (for one-step forecasts
-    HLN's own variance uses no lags: pass ``lags=0`` to reproduce it exactly).
+    statistic is multiplied by ``sqrt((n + 1 - 2h + h(h - 1) / n) / n)``, ``h``
+    the forecast ``horizon`` (for one-step forecasts ``sqrt((n - 1) / n)``), and
+    compared with Student's t distribution with ``n - 1`` degrees of freedom.
+    The factor is applied to the HAC statistic whatever ``lags`` is. For
+    one-step forecasts HLN's own variance uses no lags: pass ``lags=0`` to
+    reproduce it exactly. For ``h``-step forecasts it sums ``h - 1``
+    autocovariances with equal weights, where the HAC variance here weighs them
+    by Bartlett's kernel: pass at least ``lags=h - 1``.
     With ``harvey_correction=False`` the uncorrected statistic is compared with
     the standard normal distribution.
 
@@ -346,8 +353,11 @@ def diebold_mariano_test(
     loss : {"squared_error", "absolute_error"}, default="squared_error"
         The loss ``L`` applied to the forecast errors.
     harvey_correction : bool, default=True
-        Apply the Harvey-Leybourne-Newbold small-sample correction (h = 1) and
-        use t(n - 1) instead of the normal distribution.
+        Apply the Harvey-Leybourne-Newbold small-sample correction for
+        ``horizon`` and use t(n - 1) instead of the normal distribution.
+    horizon : int >= 1, default=1
+        The forecasts' horizon ``h`` in the correction (forecasts made ``h``
+        periods ahead); it is used only with ``harvey_correction=True``.
 
     Returns
     -------
@@ -361,8 +371,9 @@ def diebold_mariano_test(
     ValueError
         Naming the parameter, for inputs of different lengths, with NaN or
         infinity, fewer than 2 observations, an unknown ``loss``, or ``lags``
-        negative, not an integer or larger than ``n_obs - 1``; and if ``d_t`` is
-        constant (e.g. identical forecasts). Invalid parameter types or values
+        negative, not an integer or larger than ``n_obs - 1``, ``horizon`` not
+        less than ``n_obs`` (with the correction); and if ``d_t`` is constant
+        (e.g. identical forecasts). Invalid parameter types or values
         are reported by sklearn's ``InvalidParameterError``, which is both a
         ``ValueError`` and a ``TypeError``.
     TypeError
@@ -394,6 +405,10 @@ def diebold_mariano_test(
     )
     n_obs = len(y_true)
     lags = check_lags(lags, n_obs)
+    if harvey_correction and horizon >= n_obs:
+        raise ValueError(
+            f"horizon={horizon} must be less than the number of observations "
+            f"({n_obs}) for the Harvey-Leybourne-Newbold correction.")
     error_a = y_true - arrays["y_pred_a"]
     error_b = y_true - arrays["y_pred_b"]
     if loss == "squared_error":
@@ -403,7 +418,7 @@ def diebold_mariano_test(
     d = loss_a - loss_b
     statistic = hac_t_statistic(d, lags, loss_a, loss_b)
     if harvey_correction:
-        h = 1
+        h = horizon
         statistic *= math.sqrt((n_obs + 1 - 2 * h + h * (h - 1) / n_obs) / n_obs)
         pvalue = float(stats.t.cdf(statistic, df=n_obs - 1))
         method = f"Diebold-Mariano with HLN correction (t, {n_obs - 1} df)"
