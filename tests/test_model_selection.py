@@ -49,6 +49,27 @@ def expected_folds(n_dates, n_splits, gap, max_train, test_periods):
 
 @pytest.mark.parametrize("n_splits, gap, max_train, test_periods", [
     (5, 0, None, None), (3, 2, None, None), (4, 1, 6, 3), (2, 3, None, 7),
+    (6, 0, 4, 2), (3, 0, None, 1),
+])
+def test_one_row_a_date_gives_time_series_splits_folds(n_splits, gap, max_train,
+                                                       test_periods):
+    # with one row a date, the folds are scikit-learn's TimeSeriesSplit's
+    from sklearn.model_selection import TimeSeriesSplit
+
+    months = pd.date_range("2001-01-31", periods=N_DATES, freq="ME")
+    X = pd.DataFrame({"x": np.arange(N_DATES, dtype=float)}, index=months)
+    ours = PanelTimeSeriesSplit(n_splits=n_splits, gap=gap,
+                                max_train_periods=max_train,
+                                test_periods=test_periods).split(X)
+    theirs = TimeSeriesSplit(n_splits=n_splits, gap=gap, max_train_size=max_train,
+                             test_size=test_periods).split(X)
+    for (a_train, a_test), (b_train, b_test) in zip(ours, theirs, strict=True):
+        np.testing.assert_array_equal(np.sort(a_train), b_train)
+        np.testing.assert_array_equal(np.sort(a_test), b_test)
+
+
+@pytest.mark.parametrize("n_splits, gap, max_train, test_periods", [
+    (5, 0, None, None), (3, 2, None, None), (4, 1, 6, 3), (2, 3, None, 7),
     (6, 0, 4, 2),
 ])
 def test_folds_are_whole_dates_in_time_order(n_splits, gap, max_train, test_periods):
