@@ -206,3 +206,22 @@ def test_a_series_gap_chooses_its_penalty_on_embargoed_folds_of_rows():
         ridge_date_folds(X, Y, np.arange(n), gap=h - 1), rel=1e-12)
     assert embargoed[2] > 10 * loo[2]
     assert np.linalg.norm(embargoed[0]) < np.linalg.norm(loo[0]) / 2
+
+
+@pytest.mark.parametrize("n_outputs", [1, 2])
+def test_leave_one_out_chooses_ridgecvs_penalty(n_outputs):
+    # without weights, ridge_loo is scikit-learn's RidgeCV on the grid
+    # penalty * n_samples: the same leave-one-out errors, penalty and fit
+    from sklearn.linear_model import RidgeCV
+
+    rng = np.random.default_rng(3)
+    n = 80
+    X = rng.normal(size=(n, 5)) * [1, 2, 0.5, 1, 3] + 1.0
+    Y = X @ rng.normal(size=(5, n_outputs)) * 0.2 + rng.normal(size=(n, n_outputs))
+    coef, intercept, alpha = ridge_loo(X, Y)
+    reference = RidgeCV(alphas=RIDGE_PENALTIES * n).fit(X, Y)
+    assert alpha == pytest.approx(reference.alpha_, rel=1e-12)
+    assert RIDGE_PENALTIES[0] * n < alpha < RIDGE_PENALTIES[-1] * n
+    np.testing.assert_allclose(coef, reference.coef_.T.reshape(coef.shape), rtol=1e-8)
+    np.testing.assert_allclose(intercept, np.ravel(reference.intercept_), rtol=1e-8,
+                               atol=1e-12)
