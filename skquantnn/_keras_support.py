@@ -196,16 +196,17 @@ def training_batches(X, Y, sample_weight, validation_split, validation_gap,
     validation : tuple of ndarray or None
         ``(X, Y[, sample_weight])`` of the validation tail.
     """
-    head = tail = slice(None)
-    if validation_split:
-        head, tail = chronological_split(len(X), validation_split, validation_gap,
-                                         dates, as_keras=True)
-    train, validation = (X[head], Y[head]), (X[tail], Y[tail])
-    if sample_weight is not None:
-        train += (mean_one(sample_weight[head]),)
-        validation += (mean_one(sample_weight[tail]),)
-    batches = ShuffledBatches(train, batch_size, shuffle, seed)
-    return batches, validation if validation_split else None
+    def part(rows):
+        arrays = (X[rows], Y[rows])
+        if sample_weight is None:
+            return arrays
+        return arrays + (mean_one(sample_weight[rows]),)
+
+    if not validation_split:
+        return ShuffledBatches(part(slice(None)), batch_size, shuffle, seed), None
+    head, tail = chronological_split(len(X), validation_split, validation_gap,
+                                     dates, as_keras=True)
+    return ShuffledBatches(part(head), batch_size, shuffle, seed), part(tail)
 
 
 def mean_one(sample_weight):

@@ -87,13 +87,15 @@ def chronological_split(n_samples, validation_fraction, validation_gap=0,
     """
     if as_keras:
         n_val = n_samples - math.floor(n_samples * (1.0 - validation_fraction))
+        least = 1
     else:
         n_val = math.ceil(validation_fraction * n_samples)
-    if n_val < 2 - as_keras:
+        least = 2
+    if n_val < least:
         raise ValueError(
             f"The validation set is too small: validation_fraction="
             f"{validation_fraction} of {n_samples} rows gives {n_val} row(s), "
-            f"at least {2 - as_keras} are needed. Increase 'validation_fraction' "
+            f"at least {least} are needed. Increase 'validation_fraction' "
             "or the size of your dataset."
         )
     start = date_boundary(dates, n_samples - n_val)
